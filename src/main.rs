@@ -1,0 +1,103 @@
+//! The `optout` command line: a thin layer over the library. It parses arguments, runs a stage,
+//! prints diagnostics and chooses the exit code (0 ok, 1 content or config errors, 2 usage).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use optout::build::{self, BuildOptions};
+use optout::error::Diagnostics;
+
+#[derive(Parser)]
+#[command(
+    name = "optout",
+    version,
+    about = "Builds the bilingual optout site: Markdown guides to a fast, private static site."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into public/ (or --output); nothing is written if there is any error.
+    Build {
+        /// Site root (the directory with site.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output directory (default: output_dir from site.yaml, under the root).
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Base URL, overriding site.yaml (e.g. https://example.org/optout/).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include pages with `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Validate everything `build` validates, without writing.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Include pages with `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Scaffold a new platform guide: SECTION/NAME, e.g. guides/tiktok.
+    New {
+        /// Section directory and file name below content/, e.g. guides/tiktok.
+        name: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { root, output, base_url, drafts } => {
+            let options = BuildOptions { root, output, base_url, drafts, ..Default::default() };
+            finish(build::build(options).map(|r| {
+                print_warnings(&r.warnings);
+                eprintln!("{} → {}", r.summary("Built"), r.output_dir.display());
+            }))
+        }
+        Command::Check { root, drafts } => {
+            let options = BuildOptions { root, drafts, ..Default::default() };
+            finish(build::check(options).map(|r| {
+                print_warnings(&r.warnings);
+                eprintln!("{}", r.summary("Checked"));
+            }))
+        }
+        Command::New { name, root } => finish(optout::scaffold::new_guide(&root, &name).map(|files| {
+            for f in files {
+                eprintln!("created {}", f.display());
+            }
+            eprintln!("Replace every TODO, then remove `draft: true`; `optout check` lists what is left.");
+        })),
+    }
+}
+
+fn print_warnings(warnings: &Diagnostics) {
+    for w in &warnings.0 {
+        eprintln!("{w}");
+    }
+}
+
+fn finish(result: Result<(), Diagnostics>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(diags) => {
+            let diags = diags.sorted();
+            eprint!("{diags}");
+            let errors = diags.errors().count();
+            eprintln!(
+                "{errors} error{} — nothing was written",
+                if errors == 1 { "" } else { "s" }
+            );
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! Output stage: the set of generated files, and writing it atomically.
+//!
+//! The site is written into a fresh directory beside the output directory and swapped in at the
+//! end, so a failed or interrupted build leaves the previous `public/` untouched and files that no
+//! longer belong to the site disappear.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+/// Output path (relative, `/`-separated: `de/anleitungen/index.html`) → bytes, sorted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outputs {
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Outputs {
+    pub fn insert(&mut self, path: String, bytes: Vec<u8>) {
+        self.files.insert(path, bytes);
+    }
+
+    pub fn extend(&mut self, other: Outputs) {
+        self.files.extend(other.files);
+    }
+
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn total_bytes(&self) -> usize {
+        self.files.values().map(Vec::len).sum()
+    }
+}
+
+/// A relative output path that cannot leave the output directory.
+fn safe_relative(path: &str) -> Option<PathBuf> {
+    let p = Path::new(path);
+    let ok = !path.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)));
+    ok.then(|| p.to_path_buf())
+}
+
+/// Writes `outputs` to `dir`, replacing its previous contents atomically (one rename).
+pub fn write_atomic(dir: &Path, outputs: &Outputs) -> io::Result<()> {
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("public");
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}.new-"))
+        .tempdir_in(parent)?;
+    write_tree(staging.path(), outputs)?;
+    let staged = staging.keep();
+    if dir.exists() {
+        let old = tempfile::Builder::new()
+            .prefix(&format!(".{name}.old-"))
+            .tempdir_in(parent)?
+            .keep();
+        // rename() onto an existing directory fails, so move the old tree aside first.
+        std::fs::remove_dir(&old)?;
+        std::fs::rename(dir, &old)?;
+        if let Err(e) = std::fs::rename(&staged, dir) {
+            let _ = std::fs::rename(&old, dir);
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(e);
+        }
+        let _ = std::fs::remove_dir_all(&old);
+    } else {
+        std::fs::rename(&staged, dir)?;
+    }
+    Ok(())
+}
+
+fn write_tree(root: &Path, outputs: &Outputs) -> io::Result<()> {
+    use rayon::prelude::*;
+    let mut dirs: Vec<PathBuf> = outputs
+        .files
+        .keys()
+        .filter_map(|k| safe_relative(k).and_then(|p| p.parent().map(Path::to_path_buf)))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        std::fs::create_dir_all(root.join(d))?;
+    }
+    outputs.files.par_iter().try_for_each(|(path, bytes)| {
+        let rel = safe_relative(path).ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("unsafe output path {path}"),
+            )
+        })?;
+        std::fs::write(root.join(rel), bytes)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_old_tree_and_drops_stale_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        std::fs::create_dir_all(out.join("old")).unwrap();
+        std::fs::write(out.join("old/stale.html"), "x").unwrap();
+        let mut o = Outputs::default();
+        o.insert("de/index.html".into(), b"hallo".to_vec());
+        write_atomic(&out, &o).unwrap();
+        assert_eq!(std::fs::read(out.join("de/index.html")).unwrap(), b"hallo");
+        assert!(!out.join("old").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no staging directories left behind");
+    }
+
+    #[test]
+    fn refuses_paths_that_escape() {
+        assert!(safe_relative("../x").is_none());
+        assert!(safe_relative("/etc/x").is_none());
+        assert!(safe_relative("a/b.html").is_some());
+    }
+}

@@ -1,0 +1,278 @@
+//! What templates see. Shared views (page links, section listings, taxonomies, site) are built
+//! once per graph and cloned into each page's context, so a sidebar listing a whole section costs
+//! the same small objects on every page instead of a serialisation of full pages.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use serde_json::{Map, Value, json};
+
+use crate::config::Lang;
+use crate::markdown::Rendered;
+use crate::site::{NodeId, Site};
+
+pub struct SharedViews {
+    /// Per node: `{title, description, url, weight, date, platform}`.
+    pub links: Vec<Value>,
+    /// Per section node: the section without its content, with `pages` and `subsections`.
+    pub sections: HashMap<NodeId, Value>,
+    /// Per language: the `site` object.
+    pub site: HashMap<Lang, Value>,
+    /// Per language: taxonomy name → `{name, title, url, terms}`.
+    pub taxonomies: HashMap<Lang, Value>,
+}
+
+impl SharedViews {
+    pub fn new(
+        site: &Site,
+        i18n: &HashMap<Lang, std::collections::BTreeMap<String, String>>,
+        csp: &str,
+        live_reload: &str,
+        menu_urls: &HashMap<Lang, Vec<(String, String)>>,
+    ) -> Self {
+        let links: Vec<Value> = site
+            .nodes
+            .iter()
+            .map(|n| {
+                json!({
+                    "title": n.doc.meta.title,
+                    "description": n.doc.meta.description,
+                    "url": site.config.path_url(&n.url),
+                    "weight": n.doc.meta.weight,
+                    "date": n.doc.meta.date.map(|d| d.to_string()),
+                    "platform": n.doc.meta.guide.as_ref().map(|g| g.platform.clone()),
+                })
+            })
+            .collect();
+        let mut sections = HashMap::new();
+        for (id, n) in site
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.is_section())
+        {
+            sections.insert(id, json!({
+                "title": n.doc.meta.title,
+                "description": n.doc.meta.description,
+                "url": site.config.path_url(&n.url),
+                "permalink": site.config.permalink(&n.url),
+                "pages": n.pages.iter().map(|&p| links[p].clone()).collect::<Vec<_>>(),
+                "subsections": n.subsections.iter().map(|&p| links[p].clone()).collect::<Vec<_>>(),
+            }));
+        }
+        let languages: Vec<Value> = site.config.languages.iter().map(|(code, l)| json!({
+            "code": code, "name": l.name, "title": l.title, "url": site.config.path_url(&format!("/{code}/")),
+        })).collect();
+        let mut site_views = HashMap::new();
+        let mut taxonomies = HashMap::new();
+        for (code, l) in &site.config.languages {
+            let menu: Vec<Value> = menu_urls
+                .get(code)
+                .into_iter()
+                .flatten()
+                .map(|(name, url)| json!({"name": name, "url": url}))
+                .collect();
+            site_views.insert(
+                code.clone(),
+                json!({
+                    "title": l.title,
+                    "description": l.description,
+                    "base_url": site.config.base_url,
+                    "base_path": site.config.base_path,
+                    "default_language": site.config.default_language,
+                    "languages": languages,
+                    "menu": menu,
+                    "csp": csp,
+                    "live_reload": live_reload,
+                }),
+            );
+            let mut map = Map::new();
+            for tax in site.taxonomies.iter().filter(|t| &t.lang == code) {
+                map.insert(tax.name.clone(), taxonomy_view(site, tax, i18n.get(code)));
+            }
+            taxonomies.insert(code.clone(), Value::Object(map));
+        }
+        SharedViews {
+            links,
+            sections,
+            site: site_views,
+            taxonomies,
+        }
+    }
+}
+
+pub fn taxonomy_view(
+    site: &Site,
+    tax: &crate::site::Taxonomy,
+    strings: Option<&std::collections::BTreeMap<String, String>>,
+) -> Value {
+    let title = strings
+        .and_then(|s| s.get(&format!("taxonomy_{}", tax.name)))
+        .cloned()
+        .unwrap_or_else(|| tax.name.clone());
+    json!({
+        "name": tax.name,
+        "title": title,
+        "url": site.config.path_url(&tax.url),
+        "terms": tax.terms.iter().map(|t| json!({"name": t.name, "url": site.config.path_url(&t.url), "count": t.pages.len()})).collect::<Vec<_>>(),
+    })
+}
+
+/// The full context of one page or section.
+pub fn node_context(
+    site: &Site,
+    views: &SharedViews,
+    markdown: &HashMap<PathBuf, Rendered>,
+    id: NodeId,
+) -> Value {
+    let node = site.node(id);
+    let lang = node.lang();
+    let empty = Rendered::default();
+    let body = markdown.get(&node.doc.source).unwrap_or(&empty);
+    let meta = &node.doc.meta;
+    let tags: Vec<Value> = meta
+        .tags
+        .iter()
+        .map(|t| {
+            let slug = crate::slug::slugify(t);
+            let url = site
+                .taxonomies
+                .iter()
+                .find(|x| &x.lang == lang && x.name == "tags")
+                .and_then(|x| x.terms.iter().find(|term| term.slug == slug))
+                .map(|term| site.config.path_url(&term.url));
+            json!({"name": t, "url": url})
+        })
+        .collect();
+    let guide = meta.guide.as_ref().map(|g| {
+        let mut v = serde_json::to_value(g).unwrap_or(Value::Null);
+        if let Value::Object(m) = &mut v {
+            let next = g.last_verified + chrono::Days::new(u64::from(g.review_every_days));
+            m.insert("next_review".into(), json!(next.to_string()));
+        }
+        v
+    });
+    let words = body.word_count;
+    let page = json!({
+        "title": meta.title,
+        "description": meta.description,
+        "url": site.config.path_url(&node.url),
+        "permalink": site.config.permalink(&node.url),
+        "content": body.html,
+        "toc": body.toc,
+        "show_toc": meta.toc && !body.toc.is_empty(),
+        "date": meta.date.map(|d| d.to_string()),
+        "updated": meta.updated.map(|d| d.to_string()),
+        "tags": tags,
+        "word_count": words,
+        "reading_minutes": words.div_ceil(200).max(1),
+        "guide": guide,
+        "platform": meta.guide.as_ref().map(|g| g.platform.clone()),
+    });
+    let mut ctx = Map::new();
+    ctx.insert("lang".into(), json!(lang));
+    ctx.insert(
+        "site".into(),
+        views.site.get(lang).cloned().unwrap_or(Value::Null),
+    );
+    if node.is_section() {
+        let mut section = views.sections.get(&id).cloned().unwrap_or(Value::Null);
+        if let (Value::Object(s), Value::Object(p)) = (&mut section, &page) {
+            for key in [
+                "content",
+                "toc",
+                "show_toc",
+                "date",
+                "updated",
+                "tags",
+                "word_count",
+                "reading_minutes",
+            ] {
+                if let Some(v) = p.get(key) {
+                    s.insert(key.into(), v.clone());
+                }
+            }
+        }
+        ctx.insert("section".into(), section);
+        ctx.insert("page".into(), Value::Null);
+    } else {
+        ctx.insert("page".into(), page);
+        let section = node
+            .parent
+            .and_then(|p| views.sections.get(&p))
+            .cloned()
+            .unwrap_or(Value::Null);
+        ctx.insert("section".into(), section);
+    }
+    ctx.insert("translations".into(), translations(site, id));
+    let (alternates, x_default) = alternates(site, id);
+    ctx.insert("alternates".into(), alternates);
+    ctx.insert("x_default".into(), x_default);
+    ctx.insert("breadcrumbs".into(), Value::Array(node.ancestors.iter().map(|&a| {
+        json!({"title": site.node(a).title(), "url": site.config.path_url(&site.node(a).url)})
+    }).collect()));
+    ctx.insert(
+        "prev".into(),
+        node.prev
+            .map(|p| views.links[p].clone())
+            .unwrap_or(Value::Null),
+    );
+    ctx.insert(
+        "next".into(),
+        node.next
+            .map(|p| views.links[p].clone())
+            .unwrap_or(Value::Null),
+    );
+    ctx.insert(
+        "site_taxonomies".into(),
+        views.taxonomies.get(lang).cloned().unwrap_or(Value::Null),
+    );
+    Value::Object(ctx)
+}
+
+/// The language switcher: the counterpart where it exists, else the nearest section that does.
+fn translations(site: &Site, id: NodeId) -> Value {
+    let node = site.node(id);
+    let list: Vec<Value> = site.config.languages.iter().filter(|(l, _)| *l != node.lang()).map(|(l, cfg)| {
+        match node.translations.iter().find(|&&t| site.node(t).lang() == l) {
+            Some(&t) => json!({"lang": l, "lang_name": cfg.name, "url": site.config.path_url(&site.node(t).url), "title": site.node(t).title(), "exists": true}),
+            None => {
+                let f = site.fallback_in(id, l);
+                json!({"lang": l, "lang_name": cfg.name, "url": site.config.path_url(&site.node(f).url), "title": site.node(f).title(), "exists": false})
+            }
+        }
+    }).collect();
+    Value::Array(list)
+}
+
+fn alternates(site: &Site, id: NodeId) -> (Value, Value) {
+    let node = site.node(id);
+    let mut versions: Vec<NodeId> = node.translations.clone();
+    versions.push(id);
+    let mut list: Vec<(usize, Value)> = versions
+        .iter()
+        .map(|&v| {
+            let n = site.node(v);
+            let pos = site
+                .config
+                .languages
+                .get_index_of(n.lang())
+                .unwrap_or(usize::MAX);
+            (
+                pos,
+                json!({"lang": n.lang(), "permalink": site.config.permalink(&n.url)}),
+            )
+        })
+        .collect();
+    list.sort_by_key(|(p, _)| *p);
+    let x_default = versions
+        .iter()
+        .map(|&v| site.node(v))
+        .find(|n| *n.lang() == site.config.default_language)
+        .map(|n| json!(site.config.permalink(&n.url)))
+        .unwrap_or(Value::Null);
+    (
+        Value::Array(list.into_iter().map(|(_, v)| v).collect()),
+        x_default,
+    )
+}

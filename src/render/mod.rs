@@ -1,0 +1,359 @@
+//! Render stage: templates, listings, feeds, sitemap and the site-wide files, as a set of outputs.
+//!
+//! Rendering a page is a pure function of the graph, the rendered Markdown, the theme and that
+//! page, so any subset of pages can be re-rendered; [`Renderer::node_template`] and
+//! [`Renderer::template_users`] tell the preview which outputs a change touches.
+
+pub mod assets;
+mod context;
+mod site_files;
+pub mod theme;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde_json::{Value, json};
+
+use crate::config::Lang;
+use crate::error::{Diagnostic, Diagnostics};
+use crate::markdown::Rendered;
+use crate::output::Outputs;
+use crate::site::{NodeId, Site};
+pub use assets::Assets;
+pub use context::SharedViews;
+pub use theme::Theme;
+
+/// Content-Security-Policy of every generated page: nothing but the site's own files.
+pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'";
+/// The header version adds what a `<meta>` CSP cannot carry.
+pub const CSP_HEADER: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// URL of the live-reload script (`serve` only; never in `build` output).
+    pub live_reload: Option<String>,
+}
+
+/// Everything rendering needs, borrowed; cheap to create once the shared views are built.
+pub struct Renderer<'a> {
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    pub assets: &'a Assets,
+    pub markdown: &'a HashMap<PathBuf, Rendered>,
+    pub views: SharedViews,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(
+        site: &'a Site,
+        theme: &'a Theme,
+        assets: &'a Assets,
+        markdown: &'a HashMap<PathBuf, Rendered>,
+        options: &RenderOptions,
+    ) -> Result<Self, Diagnostics> {
+        let menus = resolve_menus(site)?;
+        let live = options.live_reload.clone().unwrap_or_default();
+        let views = SharedViews::new(site, &theme.i18n, CSP, &live, &menus);
+        Ok(Renderer {
+            site,
+            theme,
+            assets,
+            markdown,
+            views,
+        })
+    }
+
+    /// The template a node renders with.
+    pub fn node_template(&self, id: NodeId) -> String {
+        let node = self.site.node(id);
+        if let Some(t) = &node.doc.meta.template {
+            return t.clone();
+        }
+        match (
+            node.is_home(),
+            node.is_section(),
+            node.doc.meta.guide.is_some(),
+        ) {
+            (true, _, _) => "home.html",
+            (_, true, _) => "section.html",
+            (_, _, true) => "guide.html",
+            _ => "page.html",
+        }
+        .to_string()
+    }
+
+    /// Nodes whose template (or a template it extends or includes) is `template`.
+    pub fn template_users(&self, template: &str) -> Vec<NodeId> {
+        (0..self.site.nodes.len())
+            .filter(|&id| {
+                self.theme
+                    .template_family(&self.node_template(id))
+                    .iter()
+                    .any(|t| t == template)
+            })
+            .collect()
+    }
+
+    /// Renders the given nodes in parallel; errors are collected, one per template problem.
+    pub fn render_nodes(
+        &self,
+        tera: &tera::Tera,
+        ids: &[NodeId],
+    ) -> (Vec<(String, Vec<u8>)>, Diagnostics) {
+        let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = ids
+            .par_iter()
+            .map(|&id| self.render_node(tera, id))
+            .collect();
+        collect_results(results)
+    }
+
+    pub fn render_node(
+        &self,
+        tera: &tera::Tera,
+        id: NodeId,
+    ) -> Result<(String, Vec<u8>), Diagnostic> {
+        let node = self.site.node(id);
+        let template = self.node_template(id);
+        if !self.theme.has_template(&template) {
+            return Err(Diagnostic::error(
+                node.doc.display_path(),
+                format!("template `{template}` does not exist"),
+            )
+            .hint(format!(
+                "create templates/{template} or themes/{}/templates/{template}",
+                self.site.config.theme
+            )));
+        }
+        let ctx = context::node_context(self.site, &self.views, self.markdown, id);
+        let html = self.render_template(tera, &template, ctx, &node.doc.display_path())?;
+        Ok((output_path(&node.url), html.into_bytes()))
+    }
+
+    pub fn render_template(
+        &self,
+        tera: &tera::Tera,
+        template: &str,
+        ctx: Value,
+        for_file: &Path,
+    ) -> Result<String, Diagnostic> {
+        let ctx = tera::Context::from_value(ctx)
+            .map_err(|e| Diagnostic::error(for_file, e.to_string()))?;
+        tera.render(template, &ctx).map_err(|e| {
+            let d = theme::template_error(&e, &self.theme.template_files);
+            let hint = format!("while rendering {}", for_file.display());
+            d.hint(hint)
+        })
+    }
+
+    /// A Tera instance with this build's functions (`t`, `asset`, `date`) registered.
+    pub fn tera(&self) -> tera::Tera {
+        let mut tera = self.theme.tera.clone();
+        tera.register_function(
+            "t",
+            functions::translate(
+                self.theme.i18n.clone(),
+                self.site.config.default_language.clone(),
+            ),
+        );
+        tera.register_function("asset", functions::asset(self.assets.urls.clone()));
+        tera.register_function("date", functions::date());
+        tera
+    }
+
+    /// Every output of the site.
+    pub fn render_all(&self) -> (Outputs, Diagnostics) {
+        let tera = self.tera();
+        let ids: Vec<NodeId> = (0..self.site.nodes.len()).collect();
+        let (pages, mut diags) = self.render_nodes(&tera, &ids);
+        let mut outputs = Outputs::default();
+        for (path, bytes) in pages {
+            outputs.insert(path, bytes);
+        }
+        let (listings, d) = self.render_taxonomies(&tera);
+        diags.extend(d);
+        outputs.extend(listings);
+        let (files, d) = self.render_site_files(&tera);
+        diags.extend(d);
+        outputs.extend(files);
+        for (path, bytes) in &self.assets.files {
+            outputs.insert(path.clone(), bytes.clone());
+        }
+        (outputs, dedupe_template_errors(diags))
+    }
+
+    /// Term lists and term pages of every taxonomy.
+    pub fn render_taxonomies(&self, tera: &tera::Tera) -> (Outputs, Diagnostics) {
+        let mut outputs = Outputs::default();
+        let mut diags = Diagnostics::new();
+        for tax in &self.site.taxonomies {
+            let strings = self.theme.i18n.get(&tax.lang);
+            let tax_view = context::taxonomy_view(self.site, tax, strings);
+            let base = self.base_context(&tax.lang, &tax.url, self.taxonomy_translations(tax));
+            let mut ctx = base.clone();
+            ctx["taxonomy"] = tax_view.clone();
+            match self.render_template(tera, "taxonomy.html", ctx, Path::new("site.yaml")) {
+                Ok(html) => outputs.insert(output_path(&tax.url), html.into_bytes()),
+                Err(d) => diags.push(d),
+            }
+            for term in &tax.terms {
+                let mut ctx =
+                    self.base_context(&tax.lang, &term.url, self.taxonomy_translations(tax));
+                ctx["taxonomy"] = tax_view.clone();
+                ctx["term"] = json!({
+                    "name": term.name,
+                    "url": self.site.config.path_url(&term.url),
+                    "pages": term.pages.iter().map(|&p| self.views.links[p].clone()).collect::<Vec<_>>(),
+                });
+                match self.render_template(tera, "term.html", ctx, Path::new("site.yaml")) {
+                    Ok(html) => outputs.insert(output_path(&term.url), html.into_bytes()),
+                    Err(d) => diags.push(d),
+                }
+            }
+        }
+        (outputs, diags)
+    }
+
+    fn taxonomy_translations(&self, tax: &crate::site::Taxonomy) -> Vec<(Lang, String)> {
+        self.site
+            .taxonomies
+            .iter()
+            .filter(|t| t.name == tax.name)
+            .map(|t| (t.lang.clone(), t.url.clone()))
+            .collect()
+    }
+
+    /// Context for pages that are not documents (taxonomies, 404, chooser, aliases).
+    /// `versions` are the root-relative URLs of this page in each language.
+    pub fn base_context(&self, lang: &Lang, url: &str, versions: Vec<(Lang, String)>) -> Value {
+        let cfg = &self.site.config;
+        let translations: Vec<Value> = versions.iter().filter(|(l, _)| l != lang).map(|(l, u)| json!({
+            "lang": l, "lang_name": cfg.language(l).name, "url": cfg.path_url(u), "title": cfg.language(l).title, "exists": true,
+        })).collect();
+        let alternates: Vec<Value> = versions
+            .iter()
+            .map(|(l, u)| json!({"lang": l, "permalink": cfg.permalink(u)}))
+            .collect();
+        let x_default = versions
+            .iter()
+            .find(|(l, _)| *l == cfg.default_language)
+            .map(|(_, u)| json!(cfg.permalink(u)))
+            .unwrap_or(Value::Null);
+        let home = self.site.homes.get(lang).map(|&h| json!([{"title": self.site.node(h).title(), "url": cfg.path_url(&self.site.node(h).url)}])).unwrap_or(json!([]));
+        json!({
+            "lang": lang,
+            "site": self.views.site.get(lang).cloned().unwrap_or(Value::Null),
+            "page": {"title": cfg.language(lang).title, "url": cfg.path_url(url), "permalink": cfg.permalink(url)},
+            "section": null,
+            "translations": translations,
+            "alternates": alternates,
+            "x_default": x_default,
+            "breadcrumbs": home,
+            "prev": null,
+            "next": null,
+            "site_taxonomies": self.views.taxonomies.get(lang).cloned().unwrap_or(Value::Null),
+        })
+    }
+}
+
+mod functions;
+
+/// `/de/anleitungen/` → `de/anleitungen/index.html`; `/de/alt.html` stays a file.
+pub fn output_path(url: &str) -> String {
+    let trimmed = url.trim_start_matches('/');
+    if trimmed.is_empty() {
+        "index.html".into()
+    } else if trimmed.ends_with(".html") {
+        trimmed.to_string()
+    } else {
+        format!(
+            "{}index.html",
+            if trimmed.ends_with('/') {
+                trimmed.to_string()
+            } else {
+                format!("{trimmed}/")
+            }
+        )
+    }
+}
+
+/// Menu entries of every language with their `@/…` references resolved to URLs.
+fn resolve_menus(site: &Site) -> Result<HashMap<Lang, Vec<(String, String)>>, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let mut menus = HashMap::new();
+    let text = &site.config.source_text;
+    for (lang, cfg) in &site.config.languages {
+        let mut entries = Vec::new();
+        for entry in &cfg.menu {
+            let url = match crate::site::links::classify(&entry.url) {
+                crate::site::links::LinkKind::Internal {
+                    path,
+                    content_root: true,
+                    ..
+                } => match crate::site::links::resolve(site, Path::new(""), lang, path, true) {
+                    Ok(id) => site.config.path_url(&site.node(id).url),
+                    Err(reason) => {
+                        diags.push(Diagnostic::error("site.yaml", format!("menu entry `{}`: {reason}", entry.name))
+                                .at_line(crate::config::key_line(text, &entry.name))
+                                .hint("menu URLs are `@/section/_index.md`, `@/page.md` or a path like `/de/`"));
+                        continue;
+                    }
+                },
+                crate::site::links::LinkKind::External => entry.url.clone(),
+                _ if entry.url.starts_with('/') => site.config.path_url(&entry.url),
+                _ => {
+                    diags.push(Diagnostic::error("site.yaml", format!("menu entry `{}` has URL `{}`, which is neither `@/…`, `/…` nor https://", entry.name, entry.url))
+                        .hint("use `@/guides/_index.md` to link a section"));
+                    continue;
+                }
+            };
+            entries.push((entry.name.clone(), url));
+        }
+        menus.insert(lang.clone(), entries);
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(menus)
+    }
+}
+
+fn collect_results(
+    results: Vec<Result<(String, Vec<u8>), Diagnostic>>,
+) -> (Vec<(String, Vec<u8>)>, Diagnostics) {
+    let mut out = Vec::with_capacity(results.len());
+    let mut diags = Diagnostics::new();
+    for r in results {
+        match r {
+            Ok(x) => out.push(x),
+            Err(d) => diags.push(d),
+        }
+    }
+    (out, diags)
+}
+
+/// A broken template fails on every page that uses it; report it once, naming how many pages.
+pub fn dedupe_template_errors(diags: Diagnostics) -> Diagnostics {
+    let mut seen: BTreeMap<(PathBuf, Option<usize>, String), (Diagnostic, usize)> = BTreeMap::new();
+    let mut rest = Diagnostics::new();
+    for d in diags.0 {
+        if d.hint
+            .as_deref()
+            .is_some_and(|h| h.starts_with("while rendering"))
+        {
+            let key = (d.file.clone(), d.line, d.message.clone());
+            seen.entry(key)
+                .and_modify(|(_, n)| *n += 1)
+                .or_insert((d, 1));
+        } else {
+            rest.push(d);
+        }
+    }
+    for (_, (mut d, n)) in seen {
+        if n > 1 {
+            d.hint = d.hint.map(|h| format!("{h} (and {} more pages)", n - 1));
+        }
+        rest.push(d);
+    }
+    rest
+}

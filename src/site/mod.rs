@@ -1,0 +1,392 @@
+//! Site stage: the graph of all documents — URLs, sections, translations, order, taxonomies.
+//!
+//! The graph is cheap to rebuild from the documents (no Markdown is rendered here), so the preview
+//! server keeps the documents in memory and re-links them after every change; everything derived
+//! (URLs, listings, neighbours) is recomputed in one pass and stays consistent with a full build.
+
+pub mod links;
+mod taxonomy;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+
+use crate::config::{Config, Lang};
+use crate::content::{DocKey, DocKind, Document};
+use crate::error::{Diagnostic, Diagnostics};
+pub use taxonomy::{Taxonomy, Term};
+
+/// Index of a node in [`Site::nodes`]. Valid only for the graph it came from: caches that outlive
+/// a re-link key by source path instead.
+pub type NodeId = usize;
+
+/// A page or section (or home page) in the graph.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub doc: Document,
+    /// Root-relative URL without base path, always ending in `/`: `/de/anleitungen/facebook/`.
+    pub url: String,
+    /// The section this node belongs to (for a section: its parent); `None` for home pages.
+    pub parent: Option<NodeId>,
+    /// Sections only: their pages in reading order (weight, then title).
+    pub pages: Vec<NodeId>,
+    /// Sections only: their direct subsections in reading order.
+    pub subsections: Vec<NodeId>,
+    /// The same document in the other languages, in configuration order.
+    pub translations: Vec<NodeId>,
+    /// Home page first, down to the parent.
+    pub ancestors: Vec<NodeId>,
+    pub prev: Option<NodeId>,
+    pub next: Option<NodeId>,
+}
+
+impl Node {
+    pub fn is_section(&self) -> bool {
+        self.doc.kind == DocKind::Section
+    }
+    pub fn is_home(&self) -> bool {
+        self.is_section() && self.doc.key.dir.is_empty()
+    }
+    pub fn lang(&self) -> &Lang {
+        &self.doc.lang
+    }
+    pub fn title(&self) -> &str {
+        &self.doc.meta.title
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    /// Sorted by source path, so ids and every listing are reproducible.
+    pub nodes: Vec<Node>,
+    pub homes: IndexMap<Lang, NodeId>,
+    pub by_source: HashMap<PathBuf, NodeId>,
+    pub by_key: HashMap<(DocKey, Lang), NodeId>,
+    /// Per language, in configuration order.
+    pub taxonomies: Vec<Taxonomy>,
+}
+
+impl Site {
+    /// Builds the graph. Problems that make a URL ambiguous or a page unreachable are errors.
+    pub fn new(config: Config, mut docs: Vec<Document>) -> Result<Site, Diagnostics> {
+        docs.sort_by(|a, b| a.source.cmp(&b.source));
+        let nodes = docs.into_iter().map(blank_node).collect();
+        let mut site = Site {
+            config,
+            nodes,
+            homes: IndexMap::new(),
+            by_source: HashMap::new(),
+            by_key: HashMap::new(),
+            taxonomies: Vec::new(),
+        };
+        site.link()?;
+        Ok(site)
+    }
+
+    /// Replaces, adds (`doc` for a new source) or removes (`None`) one document and re-links
+    /// in place. On error the graph is left as it was, so the preview keeps serving the last good site.
+    pub fn apply(&mut self, source: &Path, doc: Option<Document>) -> Result<(), Diagnostics> {
+        let position = self
+            .nodes
+            .binary_search_by(|n| n.doc.source.as_path().cmp(source));
+        let undo: Box<dyn FnOnce(&mut Vec<Node>)> = match (position, doc) {
+            (Ok(i), Some(doc)) => {
+                let old = std::mem::replace(&mut self.nodes[i].doc, doc);
+                Box::new(move |nodes: &mut Vec<Node>| nodes[i].doc = old)
+            }
+            (Ok(i), None) => {
+                let old = self.nodes.remove(i);
+                Box::new(move |nodes: &mut Vec<Node>| nodes.insert(i, old))
+            }
+            (Err(i), Some(doc)) => {
+                self.nodes.insert(i, blank_node(doc));
+                Box::new(move |nodes: &mut Vec<Node>| {
+                    nodes.remove(i);
+                })
+            }
+            (Err(_), None) => return Ok(()),
+        };
+        match self.link() {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                undo(&mut self.nodes);
+                // The previous state linked before, so it links again.
+                let _ = self.link();
+                Err(e)
+            }
+        }
+    }
+
+    /// The documents of the graph, for rebuilding it after a change.
+    pub fn into_documents(self) -> Vec<Document> {
+        self.nodes.into_iter().map(|n| n.doc).collect()
+    }
+
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id]
+    }
+
+    pub fn find(&self, key: &DocKey, lang: &Lang) -> Option<NodeId> {
+        self.by_key.get(&(key.clone(), lang.clone())).copied()
+    }
+
+    fn link(&mut self) -> Result<(), Diagnostics> {
+        let mut diags = Diagnostics::new();
+        self.index(&mut diags);
+        self.attach_parents(&mut diags);
+        if diags.has_errors() {
+            return Err(diags.sorted());
+        }
+        self.compute_urls(&mut diags);
+        self.order_children();
+        self.taxonomies = taxonomy::collect(self, &mut diags);
+        self.check_url_collisions(&mut diags);
+        if diags.has_errors() {
+            Err(diags.sorted())
+        } else {
+            Ok(())
+        }
+    }
+
+    fn index(&mut self, diags: &mut Diagnostics) {
+        self.by_source.clear();
+        self.by_key.clear();
+        self.homes.clear();
+        for (id, node) in self.nodes.iter().enumerate() {
+            self.by_source.insert(node.doc.source.clone(), id);
+            self.by_key
+                .insert((node.doc.key.clone(), node.doc.lang.clone()), id);
+            if node.is_home() {
+                self.homes.insert(node.doc.lang.clone(), id);
+            }
+        }
+        let langs: Vec<Lang> = self.config.langs().cloned().collect();
+        for lang in &langs {
+            if !self.homes.contains_key(lang) {
+                diags.push(
+                    Diagnostic::error(
+                        Path::new("content").join(format!("_index.{lang}.md")),
+                        format!("the home page for `{lang}` is missing"),
+                    )
+                    .hint(format!(
+                        "create content/_index.{lang}.md with `title:` in its front matter"
+                    )),
+                );
+            }
+        }
+        self.homes.sort_by(|a, _, b, _| {
+            let pos = |l: &Lang| langs.iter().position(|x| x == l);
+            pos(a).cmp(&pos(b))
+        });
+        for id in 0..self.nodes.len() {
+            let node = &self.nodes[id];
+            let translations = langs
+                .iter()
+                .filter(|l| *l != node.lang())
+                .filter_map(|l| self.by_key.get(&(node.doc.key.clone(), l.clone())).copied())
+                .collect();
+            self.nodes[id].translations = translations;
+        }
+    }
+
+    fn attach_parents(&mut self, diags: &mut Diagnostics) {
+        for id in 0..self.nodes.len() {
+            self.nodes[id].parent = None;
+            let node = &self.nodes[id];
+            let Some(parent_key) = node.doc.key.parent_section() else {
+                continue;
+            };
+            match self.find(&parent_key, node.lang()) {
+                Some(p) => self.nodes[id].parent = Some(p),
+                None => diags.push(Diagnostic::error(node.doc.display_path(), format!(
+                    "no section for this {}: {} is missing",
+                    if node.is_section() { "section" } else { "page" },
+                    Path::new("content").join(parent_key.source_path(node.lang())).display()))
+                    .hint("every directory needs an _index.<lang>.md per language with at least a `title`")),
+            }
+        }
+        for id in 0..self.nodes.len() {
+            let mut ancestors = Vec::new();
+            let mut cur = self.nodes[id].parent;
+            while let Some(p) = cur {
+                if ancestors.len() > 64 {
+                    break;
+                }
+                ancestors.push(p);
+                cur = self.nodes[p].parent;
+            }
+            ancestors.reverse();
+            self.nodes[id].ancestors = ancestors;
+        }
+    }
+
+    fn compute_urls(&mut self, _diags: &mut Diagnostics) {
+        // Parents come before children once sorted by depth.
+        let mut order: Vec<NodeId> = (0..self.nodes.len()).collect();
+        order.sort_by_key(|&id| self.nodes[id].ancestors.len());
+        for id in order {
+            let node = &self.nodes[id];
+            let url = match node.parent {
+                None => format!("/{}/", node.lang()),
+                Some(p) => {
+                    let last = if node.is_section() {
+                        node.doc.key.dir.rsplit('/').next().unwrap_or("")
+                    } else {
+                        node.doc.key.name.as_str()
+                    };
+                    let slug = node
+                        .doc
+                        .meta
+                        .slug
+                        .clone()
+                        .unwrap_or_else(|| crate::slug::slugify(last));
+                    let slug = if slug.is_empty() {
+                        "page".to_string()
+                    } else {
+                        slug
+                    };
+                    format!("{}{}/", self.nodes[p].url, slug)
+                }
+            };
+            self.nodes[id].url = url;
+        }
+    }
+
+    fn order_children(&mut self) {
+        for node in &mut self.nodes {
+            node.pages.clear();
+            node.subsections.clear();
+            node.prev = None;
+            node.next = None;
+        }
+        for id in 0..self.nodes.len() {
+            if let Some(p) = self.nodes[id].parent {
+                if self.nodes[id].is_section() {
+                    self.nodes[p].subsections.push(id);
+                } else {
+                    self.nodes[p].pages.push(id);
+                }
+            }
+        }
+        for p in 0..self.nodes.len() {
+            let mut pages = std::mem::take(&mut self.nodes[p].pages);
+            pages.sort_by(|&a, &b| self.reading_order(a, b));
+            let mut subsections = std::mem::take(&mut self.nodes[p].subsections);
+            subsections.sort_by(|&a, &b| self.reading_order(a, b));
+            for (i, &id) in pages.iter().enumerate() {
+                self.nodes[id].prev = i.checked_sub(1).map(|j| pages[j]);
+                self.nodes[id].next = pages.get(i + 1).copied();
+            }
+            self.nodes[p].pages = pages;
+            self.nodes[p].subsections = subsections;
+        }
+    }
+
+    /// Weight ascending, then title (case-insensitive), then source path: total and stable.
+    pub fn reading_order(&self, a: NodeId, b: NodeId) -> std::cmp::Ordering {
+        let (a, b) = (&self.nodes[a].doc, &self.nodes[b].doc);
+        (a.meta.weight, a.meta.title.to_lowercase(), &a.source).cmp(&(
+            b.meta.weight,
+            b.meta.title.to_lowercase(),
+            &b.source,
+        ))
+    }
+
+    fn check_url_collisions(&self, diags: &mut Diagnostics) {
+        let mut seen: HashMap<String, PathBuf> = HashMap::new();
+        let mut claim = |url: &str, owner: PathBuf, diags: &mut Diagnostics| {
+            if let Some(first) = seen.get(url) {
+                diags.push(
+                    Diagnostic::error(
+                        &owner,
+                        format!("URL {url} is also produced by {}", first.display()),
+                    )
+                    .hint("give one of them a different `slug`"),
+                );
+            }
+            // First owner wins so the message names the earlier file (sorted by path).
+            seen.entry(url.to_string()).or_insert(owner);
+        };
+        for node in &self.nodes {
+            claim(&node.url, node.doc.display_path(), diags);
+        }
+        for tax in &self.taxonomies {
+            claim(&tax.url, PathBuf::from("site.yaml"), diags);
+        }
+        for node in &self.nodes {
+            for alias in &node.doc.meta.aliases {
+                let alias = normalize_alias(alias);
+                claim_alias(&seen, &alias, node, diags);
+            }
+        }
+    }
+
+    /// Every alias with the node it redirects to.
+    pub fn aliases(&self) -> Vec<(String, NodeId)> {
+        let mut out: Vec<(String, NodeId)> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .flat_map(|(id, n)| {
+                n.doc
+                    .meta
+                    .aliases
+                    .iter()
+                    .map(move |a| (normalize_alias(a), id))
+            })
+            .collect();
+        out.sort();
+        out.dedup_by(|a, b| a.0 == b.0);
+        out
+    }
+
+    /// Where a missing translation's link goes: the nearest ancestor section that exists in `lang`.
+    pub fn fallback_in(&self, id: NodeId, lang: &Lang) -> NodeId {
+        let node = &self.nodes[id];
+        let mut key = node.doc.key.parent_section();
+        while let Some(k) = key {
+            if let Some(found) = self.find(&k, lang) {
+                return found;
+            }
+            key = k.parent_section();
+        }
+        self.homes.get(lang).copied().unwrap_or(id)
+    }
+}
+
+fn blank_node(doc: Document) -> Node {
+    Node {
+        doc,
+        url: String::new(),
+        parent: None,
+        pages: Vec::new(),
+        subsections: Vec::new(),
+        translations: Vec::new(),
+        ancestors: Vec::new(),
+        prev: None,
+        next: None,
+    }
+}
+
+fn claim_alias(seen: &HashMap<String, PathBuf>, alias: &str, node: &Node, diags: &mut Diagnostics) {
+    if let Some(owner) = seen.get(alias) {
+        diags.push(
+            Diagnostic::error(
+                node.doc.display_path(),
+                format!("alias {alias} is already the URL of {}", owner.display()),
+            )
+            .hint("remove the alias; a redirect would hide that page"),
+        );
+    }
+}
+
+/// `/de/alt` → `/de/alt/`; aliases ending in `.html` are kept as files.
+pub fn normalize_alias(alias: &str) -> String {
+    if alias.ends_with('/') || alias.ends_with(".html") {
+        alias.to_string()
+    } else {
+        format!("{alias}/")
+    }
+}
