@@ -12,6 +12,7 @@ pub mod content;
 pub mod error;
 pub mod markdown;
 pub mod output;
+pub mod rebuild;
 pub mod render;
 pub mod scaffold;
 pub mod site;

@@ -152,7 +152,13 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
             }
             Event::Text(t) => {
                 out.word_count += t.split_whitespace().count();
-                if german {
+                // Only quotes that smart punctuation made from `"` become German ones; „…“ typed
+                // by the editor stay as they are (“ is the German closing quote).
+                let from_ascii_quote = doc
+                    .body
+                    .get(range.clone())
+                    .is_some_and(|src| src.contains('"'));
+                if german && from_ascii_quote {
                     Event::Text(CowStr::from(german_quotes(&t)))
                 } else {
                     Event::Text(t)

@@ -225,16 +225,38 @@ pub fn template_error(err: &tera::Error, files: &BTreeMap<String, PathBuf>) -> D
         source = s.source();
     }
     let full = chain.join(": ");
-    let template = files
-        .keys()
-        .find(|name| full.contains(&format!("'{name}'")))
-        .cloned();
+    // The template at fault: where Tera says the error happened, else the one it names first.
+    let named = |text: &str, marker: &str| -> Option<String> {
+        let i = text.find(marker)? + marker.len();
+        let end = text[i..].find('\'')?;
+        Some(text[i..i + end].to_string())
+    };
+    let template = named(&full, "error happened in '").or_else(|| {
+        files
+            .keys()
+            .find(|name| full.contains(&format!("'{name}'")))
+            .cloned()
+    });
     let file = template
         .as_ref()
         .and_then(|t| files.get(t))
         .cloned()
         .unwrap_or_else(|| PathBuf::from("templates"));
-    let mut d = Diagnostic::error(file, one_line(&full));
+    // "Failed to render 'x.html'" only repeats the file; the causes say what is wrong.
+    let causes: Vec<String> = if chain.len() > 1 {
+        chain[1..].to_vec()
+    } else {
+        chain.clone()
+    };
+    let message = causes
+        .iter()
+        .map(|c| match c.find(" while rendering '") {
+            Some(i) => c[..i].to_string(),
+            None => c.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(": ");
+    let mut d = Diagnostic::error(file, one_line(&message));
     if let Some((line, col)) = tera_position(&full) {
         d = d.at(line, col);
     }

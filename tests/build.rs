@@ -1,0 +1,314 @@
+//! End-to-end builds of fixture sites: files, URLs, HTML and exit codes.
+
+mod common;
+use common::Fixture;
+
+#[test]
+fn minimal_site_builds_every_output() {
+    let f = Fixture::new("minimal");
+    let run = f.build();
+    run.ok();
+    assert!(
+        run.stderr.contains("Built 3 pages (2 de, 1 en) in"),
+        "{}",
+        run.stderr
+    );
+    for file in [
+        "index.html",
+        "404.html",
+        "de/index.html",
+        "en/index.html",
+        "de/about/index.html",
+        "de/404.html",
+        "en/404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "de/atom.xml",
+        "en/atom.xml",
+        "_headers",
+    ] {
+        assert!(f.exists(file), "missing {file}");
+    }
+    let page = f.public("de/about/index.html");
+    assert!(page.contains("<html lang=\"de\""));
+    assert!(page.contains("Ein „Test“."), "German quotes: {page}");
+}
+
+#[test]
+fn localized_slugs_translations_and_switcher() {
+    let f = Fixture::new("bilingual");
+    f.build().ok();
+    let de = f.public("de/anleitungen/facebook/index.html");
+    let en = f.public("en/guides/facebook/index.html");
+    // Alternates and canonical.
+    assert!(
+        de.contains(
+            r#"<link rel="canonical" href="https://example.org/de/anleitungen/facebook/">"#
+        ),
+        "{de}"
+    );
+    assert!(de.contains(r#"hreflang="en" href="https://example.org/en/guides/facebook/""#));
+    assert!(
+        de.contains(r#"hreflang="x-default" href="https://example.org/de/anleitungen/facebook/""#)
+    );
+    // The switcher lands on the counterpart, not the home page.
+    assert!(
+        de.contains(r#"href="/en/guides/facebook/" hreflang="en""#),
+        "{de}"
+    );
+    assert!(
+        en.contains(r#"href="/de/anleitungen/facebook/" hreflang="de""#),
+        "{en}"
+    );
+    // Language-neutral metadata from facebook.yaml reaches both languages.
+    for page in [&de, &en] {
+        assert!(page.contains("https://www.facebook.com/help/contact/712876720715583"));
+        assert!(page.contains("Meta Platforms Ireland Limited"));
+    }
+    // Instagram has no English version: the switcher says so and links the English section.
+    let insta = f.public("de/anleitungen/instagram/index.html");
+    assert!(insta.contains(r#"href="/en/guides/""#), "{insta}");
+    assert!(!insta.contains(r#"hreflang="en" href="https://example.org/en/guides/instagram/"#));
+    // German transliteration in heading ids; a section with only a German page.
+    let recht = f.public("de/hintergrund/rechtslage/index.html");
+    assert!(recht.contains(r#"id="uebersicht""#), "{recht}");
+}
+
+#[test]
+fn markdown_links_quotes_and_code() {
+    let f = Fixture::new("bilingual");
+    f.build().ok();
+    let de = f.public("de/anleitungen/facebook/index.html");
+    assert!(
+        de.contains(r#"<a href="/de/anleitungen/instagram/#schritte">Instagram</a>"#),
+        "{de}"
+    );
+    assert!(de.contains(r##"<a href="#schritte">oben</a>"##));
+    assert!(de.contains("das „Formular“"), "German smart quotes");
+    assert!(
+        de.contains("<code>\"code\"</code>"),
+        "inline code untouched"
+    );
+    assert!(de.contains(r#"<pre class="code"><code class="language-rust">"#));
+    assert!(de.contains("class=\"hl-"), "highlighted with classes");
+    assert!(!de.contains("style=\""), "no inline styles (CSP)");
+    let en = f.public("en/guides/facebook/index.html");
+    assert!(en.contains("the “form”"), "English smart quotes: {en}");
+    let home = f.public("de/index.html");
+    assert!(home.contains(r#"href="/de/anleitungen/facebook/""#));
+    assert!(
+        home.contains(r#"href="/de/hintergrund/""#),
+        "relative link to a section"
+    );
+    let css = f
+        .tree("public")
+        .into_keys()
+        .find(|k| k.starts_with("syntax.") && k.ends_with(".css"))
+        .expect("syntax css");
+    assert!(de.contains(&format!("href=\"/{css}\"")));
+}
+
+#[test]
+fn site_files_practise_the_ai_policy() {
+    let f = Fixture::new("bilingual");
+    f.build().ok();
+    let robots = f.public("robots.txt");
+    assert!(robots.contains("User-agent: GPTBot\nDisallow: /"));
+    assert!(robots.contains("User-agent: CCBot\nDisallow: /"));
+    assert!(robots.contains("Sitemap: https://example.org/sitemap.xml"));
+    let tdm: serde_json::Value =
+        serde_json::from_str(&f.public(".well-known/tdmrep.json")).unwrap();
+    assert_eq!(tdm[0]["tdm-reservation"], 1);
+    let headers = f.public("_headers");
+    assert!(headers.contains("Content-Security-Policy: default-src 'none'"));
+    assert!(headers.contains("X-Content-Type-Options: nosniff"));
+    assert!(headers.contains("Referrer-Policy: strict-origin-when-cross-origin"));
+    assert!(headers.contains("tdm-reservation: 1"));
+    assert!(headers.contains("immutable"));
+    let page = f.public("de/index.html");
+    assert!(page.contains(r#"<meta name="tdm-reservation" content="1">"#));
+    assert!(page.contains(r#"http-equiv="Content-Security-Policy""#));
+    let sitemap = f.public("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/de/anleitungen/facebook/</loc>"));
+    assert!(sitemap.contains(r#"<xhtml:link rel="alternate" hreflang="en" href="https://example.org/en/guides/facebook/"/>"#));
+    let feed = f.public("de/atom.xml");
+    assert!(feed.contains("<title>Facebook: Widerspruch</title>"));
+    assert!(
+        feed.contains("<updated>2025-05-23T00:00:00Z</updated>"),
+        "feed date is the newest entry's: {feed}"
+    );
+    let chooser = f.public("index.html");
+    assert!(chooser.contains(r#"href="/de/""#) && chooser.contains(r#"href="/en/""#));
+    assert!(chooser.contains("x-default"));
+    let alias = f.public("de/alt/instagram/index.html");
+    assert!(
+        alias.contains(r#"url=/de/anleitungen/instagram/"#),
+        "{alias}"
+    );
+    assert!(f.exists("de/themen/meta/index.html") && f.exists("en/topics/form/index.html"));
+}
+
+#[test]
+fn no_third_party_requests() {
+    let f = Fixture::new("bilingual");
+    f.build().ok();
+    for (path, bytes) in f.tree("public") {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        for attr in ["src=\"http", "src=\"//"] {
+            assert!(!html.contains(attr), "{path} loads a third-party resource");
+        }
+        for line in html
+            .lines()
+            .filter(|l| l.contains("<link") && l.contains("href=\"http"))
+        {
+            assert!(
+                line.contains("rel=\"canonical\"") || line.contains("rel=\"alternate\""),
+                "{path}: {line}"
+            );
+        }
+        assert!(!html.contains("<script>"), "{path} has an inline script");
+    }
+}
+
+#[test]
+fn base_url_with_subpath() {
+    let f = Fixture::new("bilingual");
+    f.run(&["build", "--base-url", "https://example.org/optout"])
+        .ok();
+    let de = f.public("de/anleitungen/facebook/index.html");
+    assert!(de.contains(r#"href="https://example.org/optout/de/anleitungen/facebook/""#));
+    assert!(de.contains(r#"href="/optout/en/guides/facebook/""#));
+    assert!(de.contains(r#"href="/optout/style."#));
+    assert!(de.contains(r#"<a href="/optout/de/anleitungen/instagram/#schritte">"#));
+    for (path, bytes) in f.tree("public") {
+        let text = String::from_utf8_lossy(&bytes);
+        for bad in ["href=\"/de/", "href=\"/en/", "src=\"/s", "url=/de/"] {
+            assert!(!text.contains(bad), "{path} has an un-prefixed link {bad}");
+        }
+    }
+    assert!(
+        f.public("sitemap.xml")
+            .contains("<loc>https://example.org/optout/de/</loc>")
+    );
+    assert!(
+        f.public("robots.txt")
+            .contains("Sitemap: https://example.org/optout/sitemap.xml")
+    );
+    assert!(f.public("_headers").starts_with("/optout/*"));
+}
+
+#[test]
+fn builds_are_reproducible() {
+    let f = Fixture::new("bilingual");
+    f.build().ok();
+    let first = f.tree("public");
+    f.build().ok();
+    assert_eq!(first, f.tree("public"));
+}
+
+#[test]
+fn failed_build_keeps_previous_output_and_stale_files_disappear() {
+    let f = Fixture::new("bilingual");
+    f.build().ok();
+    let before = f.tree("public");
+    f.write(
+        "content/guides/facebook.de.md",
+        "---\ntitle: [broken\n---\n",
+    );
+    f.build().fails_with("content/guides/facebook.de.md:2");
+    assert_eq!(
+        before,
+        f.tree("public"),
+        "a failed build must not touch public/"
+    );
+    f.remove("content/guides/facebook.de.md");
+    f.write(
+        "content/guides/instagram.de.md",
+        "---\ntitle: Instagram\n---\nText\n",
+    );
+    f.write("content/_index.de.md", "---\ntitle: Start\n---\nHallo\n");
+    f.build().ok();
+    assert!(
+        !f.exists("de/anleitungen/facebook/index.html"),
+        "removed page must disappear"
+    );
+    assert!(
+        !f.exists("de/alt/instagram/index.html"),
+        "removed alias must disappear"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(f.root())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".public"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging directories left behind");
+}
+
+#[test]
+fn output_option_and_drafts() {
+    let f = Fixture::new("minimal");
+    f.write(
+        "content/draft.de.md",
+        "---\ntitle: Entwurf\ndraft: true\n---\n",
+    );
+    f.run(&["build", "--output", "out"]).ok();
+    assert!(f.root().join("out/de/index.html").exists());
+    assert!(!f.root().join("out/de/draft/index.html").exists());
+    f.run(&["build", "--drafts"]).ok();
+    assert!(f.exists("de/draft/index.html"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_optout"))
+        .args(["build", "--no-such-flag"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_optout"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("build"));
+}
+
+#[test]
+fn scaffold_creates_guide_that_check_rejects_until_edited() {
+    let f = Fixture::new("bilingual");
+    let run = f.run(&["new", "guides/tiktok"]);
+    run.ok();
+    for file in [
+        "content/guides/tiktok.yaml",
+        "content/guides/tiktok.de.md",
+        "content/guides/tiktok.en.md",
+    ] {
+        assert!(f.root().join(file).exists(), "{file}");
+    }
+    // The scaffold is a draft with placeholders: build skips it, check names every placeholder.
+    f.build().ok();
+    let check = f.run(&["check", "--drafts"]);
+    check.fails_with("content/guides/tiktok.de.md:2:");
+    assert!(check.stderr.contains("placeholder"));
+    assert!(check.stderr.contains("content/guides/tiktok.yaml:"));
+    f.run(&["new", "guides/tiktok"])
+        .fails_with("already exists");
+}
+
+#[test]
+fn typed_german_quotes_survive_and_ascii_quotes_become_german() {
+    let f = Fixture::new("minimal");
+    f.write(
+        "content/about.de.md",
+        "---\ntitle: Über „uns“\n---\nEin „Test“ und ein \"zweiter\" – `\"code\"`.\n",
+    );
+    f.build().ok();
+    let page = f.public("de/about/index.html");
+    assert!(
+        page.contains("Ein „Test“ und ein „zweiter“ – <code>\"code\"</code>."),
+        "{page}"
+    );
+    assert!(page.contains("<h1>Über „uns“</h1>"), "{page}");
+}
