@@ -11,6 +11,7 @@ pub mod theme;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -41,7 +42,18 @@ pub struct Renderer<'a> {
     pub theme: &'a Theme,
     pub assets: &'a Assets,
     pub markdown: &'a HashMap<PathBuf, Rendered>,
-    pub views: SharedViews,
+    pub views: Arc<SharedViews>,
+}
+
+/// Builds the views every page shares; they change only when metadata or structure changes.
+pub fn shared_views(
+    site: &Site,
+    theme: &Theme,
+    options: &RenderOptions,
+) -> Result<SharedViews, Diagnostics> {
+    let menus = resolve_menus(site)?;
+    let live = options.live_reload.clone().unwrap_or_default();
+    Ok(SharedViews::new(site, &theme.i18n, CSP, &live, &menus))
 }
 
 impl<'a> Renderer<'a> {
@@ -52,16 +64,24 @@ impl<'a> Renderer<'a> {
         markdown: &'a HashMap<PathBuf, Rendered>,
         options: &RenderOptions,
     ) -> Result<Self, Diagnostics> {
-        let menus = resolve_menus(site)?;
-        let live = options.live_reload.clone().unwrap_or_default();
-        let views = SharedViews::new(site, &theme.i18n, CSP, &live, &menus);
-        Ok(Renderer {
+        let views = Arc::new(shared_views(site, theme, options)?);
+        Ok(Self::with_views(site, theme, assets, markdown, views))
+    }
+
+    pub fn with_views(
+        site: &'a Site,
+        theme: &'a Theme,
+        assets: &'a Assets,
+        markdown: &'a HashMap<PathBuf, Rendered>,
+        views: Arc<SharedViews>,
+    ) -> Self {
+        Renderer {
             site,
             theme,
             assets,
             markdown,
             views,
-        })
+        }
     }
 
     /// The template a node renders with.

@@ -68,6 +68,46 @@ impl Renderer<'_> {
         (out, diags)
     }
 
+    /// The path of every output the site has now, without rendering anything: what the preview
+    /// keeps when it re-renders only part of the site. Mirrors `render_all`.
+    pub fn output_paths(&self) -> std::collections::BTreeSet<String> {
+        let cfg = &self.site.config;
+        let mut paths: std::collections::BTreeSet<String> = self
+            .site
+            .nodes
+            .iter()
+            .map(|n| output_path(&n.url))
+            .collect();
+        for tax in &self.site.taxonomies {
+            paths.insert(output_path(&tax.url));
+            paths.extend(tax.terms.iter().map(|t| output_path(&t.url)));
+        }
+        for lang in cfg.langs() {
+            paths.insert(format!("{lang}/atom.xml"));
+            paths.insert(format!("{lang}/404.html"));
+        }
+        for file in [
+            "sitemap.xml",
+            "robots.txt",
+            "_headers",
+            "index.html",
+            "404.html",
+        ] {
+            paths.insert(file.to_string());
+        }
+        if cfg.ai_policy.tdm_reservation {
+            paths.insert(".well-known/tdmrep.json".into());
+        }
+        paths.extend(
+            self.site
+                .aliases()
+                .into_iter()
+                .map(|(alias, _)| output_path(&alias)),
+        );
+        paths.extend(self.assets.files.keys().cloned());
+        paths
+    }
+
     fn feed(&self, lang: &Lang) -> String {
         let cfg = &self.site.config;
         let mut entries: Vec<NodeId> = (0..self.site.nodes.len())

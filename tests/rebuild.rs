@@ -1,0 +1,215 @@
+//! Incremental rebuilds: after every kind of change, the in-memory site equals a fresh full build.
+
+mod common;
+use std::path::PathBuf;
+
+use common::Fixture;
+use optout::build::{BuildOptions, Project};
+use optout::rebuild::Preview;
+
+fn options(f: &Fixture) -> BuildOptions {
+    BuildOptions {
+        root: f.root().to_path_buf(),
+        ..Default::default()
+    }
+}
+
+/// Applies `changed` and asserts the preview's outputs are byte-identical to a fresh build.
+#[track_caller]
+fn step(f: &Fixture, preview: &mut Preview, changed: &[&str]) -> optout::rebuild::ChangeSummary {
+    let paths: Vec<PathBuf> = changed.iter().map(PathBuf::from).collect();
+    let summary = preview
+        .apply(&paths)
+        .unwrap_or_else(|e| panic!("apply {changed:?} failed:\n{e}"));
+    let fresh = Project::load(options(f)).unwrap().render_all().unwrap();
+    let ours: Vec<&String> = preview.outputs.files.keys().collect();
+    let theirs: Vec<&String> = fresh.files.keys().collect();
+    assert_eq!(ours, theirs, "output paths differ after {changed:?}");
+    for (path, bytes) in &fresh.files {
+        assert!(
+            preview.outputs.files[path] == *bytes,
+            "{path} differs after {changed:?}"
+        );
+    }
+    summary
+}
+
+#[test]
+fn every_kind_of_change_matches_a_full_build() {
+    let f = Fixture::new("bilingual");
+    let mut preview = Preview::new(options(&f)).unwrap();
+
+    // Body only: one page is rendered again.
+    f.write("content/guides/facebook.en.md", "---\ntitle: \"Facebook: objection\"\ndescription: \"How to object on Facebook\"\nslug: facebook\ntags: [Meta, form]\n---\n## Step by step {#steps}\n\nNew text.\n");
+    let s = step(&f, &mut preview, &["content/guides/facebook.en.md"]);
+    assert_eq!(s.rendered_pages, 1);
+    assert_eq!(s.changed, vec!["en/guides/facebook/index.html".to_string()]);
+
+    // Title: the page, its translation's switcher, the section listing and siblings, feeds.
+    let de = std::fs::read_to_string(f.root().join("content/guides/facebook.de.md")).unwrap();
+    f.write(
+        "content/guides/facebook.de.md",
+        &de.replace(
+            "title: \"Facebook: Widerspruch\"",
+            "title: \"Facebook: Neuer Titel\"",
+        ),
+    );
+    let s = step(&f, &mut preview, &["content/guides/facebook.de.md"]);
+    assert!(s.rendered_pages < 10, "{s:?}");
+    assert!(
+        s.changed
+            .contains(&"de/anleitungen/instagram/index.html".to_string()),
+        "sibling lists the new title: {s:?}"
+    );
+
+    // Tags: taxonomy pages appear and disappear.
+    let de = std::fs::read_to_string(f.root().join("content/guides/facebook.de.md")).unwrap();
+    f.write(
+        "content/guides/facebook.de.md",
+        &de.replace("tags: [Meta, Formular]", "tags: [Meta, Neu]"),
+    );
+    step(&f, &mut preview, &["content/guides/facebook.de.md"]);
+    assert!(preview.outputs.get("de/themen/neu/index.html").is_some());
+
+    // Language-neutral metadata: both translations.
+    let yaml = std::fs::read_to_string(f.root().join("content/guides/facebook.yaml")).unwrap();
+    f.write(
+        "content/guides/facebook.yaml",
+        &yaml.replace(
+            "operator: Meta Platforms Ireland Limited",
+            "operator: Meta Platforms Ireland Ltd.",
+        ),
+    );
+    step(&f, &mut preview, &["content/guides/facebook.yaml"]);
+
+    // Add a page, then rename it (old URL disappears), then delete it.
+    f.write(
+        "content/guides/tiktok.de.md",
+        "---\ntitle: TikTok\nweight: 5\n---\nText mit [Link](facebook.de.md).\n",
+    );
+    step(&f, &mut preview, &["content/guides/tiktok.de.md"]);
+    assert!(
+        preview
+            .outputs
+            .get("de/anleitungen/tiktok/index.html")
+            .is_some()
+    );
+    std::fs::rename(
+        f.root().join("content/guides/tiktok.de.md"),
+        f.root().join("content/guides/tiktok-neu.de.md"),
+    )
+    .unwrap();
+    step(
+        &f,
+        &mut preview,
+        &[
+            "content/guides/tiktok.de.md",
+            "content/guides/tiktok-neu.de.md",
+        ],
+    );
+    assert!(
+        preview
+            .outputs
+            .get("de/anleitungen/tiktok/index.html")
+            .is_none()
+    );
+    f.remove("content/guides/tiktok-neu.de.md");
+    step(&f, &mut preview, &["content/guides/tiktok-neu.de.md"]);
+
+    // A slug change moves a page: pages linking to it get the new URL.
+    let de = std::fs::read_to_string(f.root().join("content/guides/facebook.de.md")).unwrap();
+    f.write(
+        "content/guides/facebook.de.md",
+        &de.replace("tags:", "slug: fb\ntags:"),
+    );
+    step(&f, &mut preview, &["content/guides/facebook.de.md"]);
+    assert!(
+        String::from_utf8_lossy(preview.outputs.get("de/index.html").unwrap())
+            .contains("/de/anleitungen/fb/")
+    );
+
+    // A section's title (breadcrumbs everywhere below it).
+    f.write(
+        "content/guides/_index.de.md",
+        "---\ntitle: Alle Anleitungen\nslug: anleitungen\nweight: 10\n---\nText.\n",
+    );
+    step(&f, &mut preview, &["content/guides/_index.de.md"]);
+
+    // A template, a stylesheet, UI strings.
+    f.write("templates/page.html", "{% extends \"base.html\" %}{% block main %}<p>Override: {{ page.title }}</p>{% endblock %}\n");
+    step(&f, &mut preview, &["templates/page.html"]);
+    let css = std::fs::read_to_string(f.root().join("themes/default/static/style.css")).unwrap();
+    f.write(
+        "themes/default/static/style.css",
+        &format!("{css}\n.x{{color:red}}\n"),
+    );
+    let s = step(&f, &mut preview, &["themes/default/static/style.css"]);
+    assert!(s.css_only, "{s:?}");
+    let de_ui = std::fs::read_to_string(f.root().join("themes/default/i18n/de.yaml")).unwrap();
+    f.write(
+        "themes/default/i18n/de.yaml",
+        &format!("{de_ui}\nextra_key: \"x\"\n"),
+    );
+    let en_ui = std::fs::read_to_string(f.root().join("themes/default/i18n/en.yaml")).unwrap();
+    f.write(
+        "themes/default/i18n/en.yaml",
+        &format!("{en_ui}\nextra_key: \"x\"\n"),
+    );
+    step(
+        &f,
+        &mut preview,
+        &["themes/default/i18n/de.yaml", "themes/default/i18n/en.yaml"],
+    );
+
+    // site.yaml: everything.
+    let cfg = std::fs::read_to_string(f.root().join("site.yaml")).unwrap();
+    f.write(
+        "site.yaml",
+        &cfg.replace("title: Testseite", "title: Neue Testseite"),
+    );
+    step(&f, &mut preview, &["site.yaml"]);
+}
+
+#[test]
+fn an_error_keeps_the_last_good_site_and_a_fix_recovers() {
+    let f = Fixture::new("bilingual");
+    let mut preview = Preview::new(options(&f)).unwrap();
+    let before = preview.outputs.clone();
+    f.write(
+        "content/guides/facebook.de.md",
+        "---\ntitle: [kaputt\n---\n",
+    );
+    let err = preview
+        .apply(&[PathBuf::from("content/guides/facebook.de.md")])
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("content/guides/facebook.de.md:2"),
+        "{err}"
+    );
+    assert_eq!(before, preview.outputs);
+    // A broken link is found after the graph changed; the fix must still give a full, correct site.
+    f.write(
+        "content/guides/facebook.de.md",
+        "---\ntitle: Facebook\n---\n[x](@/nope.md)\n",
+    );
+    assert!(
+        preview
+            .apply(&[PathBuf::from("content/guides/facebook.de.md")])
+            .is_err()
+    );
+    f.write(
+        "content/guides/facebook.de.md",
+        "---\ntitle: Facebook\n---\n## Schritte {#schritte}\n",
+    );
+    step(&f, &mut preview, &["content/guides/facebook.de.md"]);
+}
+
+#[test]
+fn output_paths_match_a_full_render() {
+    let f = Fixture::new("bilingual");
+    let project = Project::load(options(&f)).unwrap();
+    let renderer = project.renderer().unwrap();
+    let (outputs, _) = renderer.render_all();
+    let rendered: std::collections::BTreeSet<String> = outputs.files.keys().cloned().collect();
+    assert_eq!(rendered, renderer.output_paths());
+}
