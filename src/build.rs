@@ -15,7 +15,7 @@ use crate::content::{self, LoadOptions};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Highlighter, Rendered};
 use crate::output::{self, Outputs};
-use crate::render::{Assets, RenderOptions, Renderer, Theme};
+use crate::render::{RenderOptions, Renderer, Theme};
 use crate::site::{NodeId, Site};
 
 #[derive(Debug, Clone, Default)]
@@ -35,7 +35,6 @@ pub struct Project {
     pub options: BuildOptions,
     pub config: Config,
     pub theme: Theme,
-    pub assets: Assets,
     pub site: Site,
     /// Rendered bodies by source path (content-relative).
     pub markdown: HashMap<PathBuf, Rendered>,
@@ -96,17 +95,6 @@ impl Project {
                 None
             }
         };
-        let assets = theme
-            .as_ref()
-            .map(|t| crate::render::assets::collect(&root, &config, t));
-        let assets = match assets {
-            Some(Ok(a)) => Some(a),
-            Some(Err(e)) => {
-                diags.extend(e);
-                None
-            }
-            None => None,
-        };
         let docs: Vec<_> = docs
             .into_iter()
             .filter(|d| options.drafts || !d.meta.draft)
@@ -118,20 +106,19 @@ impl Project {
                 None
             }
         };
-        let (Some(theme), Some(assets), Some(site), false) =
-            (theme, assets, site, diags.has_errors())
-        else {
+        let (Some(theme), Some(site), false) = (theme, site, diags.has_errors()) else {
             return Err(diags.sorted());
         };
+        timing("load, graph");
         let highlighter = Highlighter::new();
         let ids: Vec<NodeId> = (0..site.nodes.len()).collect();
         let (markdown, md_diags) = render_markdown(&site, &highlighter, &ids);
+        timing("markdown");
         diags.extend(md_diags);
         let mut project = Project {
             options,
             config,
             theme,
-            assets,
             site,
             markdown,
             highlighter,
@@ -149,7 +136,7 @@ impl Project {
         Renderer::new(
             &self.site,
             &self.theme,
-            &self.assets,
+            &self.theme.assets,
             &self.markdown,
             &self.options.render,
         )
@@ -241,11 +228,13 @@ pub fn build(options: BuildOptions) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
     let project = Project::load(options)?;
     let outputs = project.render_all()?;
+    timing("render");
     let dir = project.output_dir();
     output::write_atomic(&dir, &outputs).map_err(|e| {
         Diagnostics::from(Diagnostic::error(&dir, format!("cannot write the site: {e}"))
             .hint("check that the output directory's parent is writable; the previous output is untouched"))
     })?;
+    timing("write");
     Ok(BuildReport {
         pages_per_lang: project.pages_per_lang(),
         files: outputs.len(),
@@ -270,4 +259,17 @@ pub fn check(mut options: BuildOptions) -> Result<BuildReport, Diagnostics> {
         warnings: project.warnings.clone(),
         output_dir: project.output_dir(),
     })
+}
+
+/// With `OPTOUT_TIMINGS=1`, prints how long each stage took (for profiling builds).
+fn timing(stage: &str) {
+    use std::sync::OnceLock;
+    static START: OnceLock<Option<Instant>> = OnceLock::new();
+    let start = START.get_or_init(|| std::env::var_os("OPTOUT_TIMINGS").map(|_| Instant::now()));
+    if let Some(start) = start {
+        eprintln!(
+            "[{:>7.1} ms] {stage}",
+            start.elapsed().as_secs_f64() * 1000.0
+        );
+    }
 }

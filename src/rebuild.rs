@@ -71,7 +71,7 @@ impl Preview {
             let renderer = Renderer::with_views(
                 &project.site,
                 &project.theme,
-                &project.assets,
+                &project.theme.assets,
                 &project.markdown,
                 views.clone(),
             );
@@ -110,10 +110,8 @@ impl Preview {
         if !plan.templates.is_empty() || plan.i18n || plan.statics {
             let root = self.root().to_path_buf();
             let theme = Theme::load(&root, &self.project.config)?;
-            let assets = crate::render::assets::collect(&root, &self.project.config, &theme)?;
-            full |= plan.i18n || assets.urls != self.project.assets.urls;
+            full |= plan.i18n || theme.assets.urls != self.project.theme.assets.urls;
             self.project.theme = theme;
-            self.project.assets = assets;
             site_files = true;
         }
         if !plan.documents.is_empty() {
@@ -136,7 +134,7 @@ impl Preview {
         let renderer = Renderer::with_views(
             &self.project.site,
             &self.project.theme,
-            &self.project.assets,
+            &self.project.theme.assets,
             &self.project.markdown,
             self.views.clone(),
         );
@@ -150,20 +148,20 @@ impl Preview {
             let tera = renderer.tera();
             let mut ids: Vec<NodeId> = nodes.into_iter().collect();
             ids.sort_unstable();
-            let (pages, mut diags) = renderer.render_nodes(&tera, &ids);
+            let (pages, mut diags) = renderer.render_nodes(tera, &ids);
             let mut outputs = Outputs::default();
             for (path, bytes) in pages {
                 outputs.insert(path, bytes);
             }
             if site_files {
-                let (listings, d) = renderer.render_taxonomies(&tera);
+                let (listings, d) = renderer.render_taxonomies(tera);
                 diags.extend(d);
                 outputs.extend(listings);
-                let (files, d) = renderer.render_site_files(&tera);
+                let (files, d) = renderer.render_site_files(tera);
                 diags.extend(d);
                 outputs.extend(files);
             }
-            for (path, bytes) in &self.project.assets.files {
+            for (path, bytes) in &self.project.theme.assets.files {
                 outputs.insert(path.clone(), bytes.clone());
             }
             (
@@ -252,7 +250,34 @@ impl Preview {
                             documents.insert(key.source_path(lang));
                         }
                     }
-                    // A file that is not content (or a bad name, reported by the reload below).
+                    // A directory created, moved or deleted as a whole: every document in it,
+                    // on disk now or in the graph before.
+                    Ok(SourceKind::Ignored)
+                        if root.join(CONTENT_DIR).join(c).is_dir()
+                            || self
+                                .project
+                                .site
+                                .nodes
+                                .iter()
+                                .any(|n| n.doc.source.starts_with(c)) =>
+                    {
+                        documents.extend(
+                            self.project
+                                .site
+                                .nodes
+                                .iter()
+                                .filter(|n| n.doc.source.starts_with(c))
+                                .map(|n| n.doc.source.clone()),
+                        );
+                        let (on_disk, _, _) = content::discover(root, config);
+                        documents.extend(
+                            on_disk
+                                .into_iter()
+                                .map(|(p, _, _)| p)
+                                .filter(|p| p.starts_with(c)),
+                        );
+                    }
+                    // A file that is not content.
                     Ok(SourceKind::Ignored) => continue,
                     Err(_) => {
                         documents.insert(c.to_path_buf());
@@ -318,12 +343,9 @@ impl Preview {
                     .map(|&id| (s.clone(), site.node(id).doc.clone()))
             })
             .collect();
-        // 2. Update the graph.
-        for (source, doc) in &loaded {
-            if let Err(e) = self.project.site.apply(source, doc.clone()) {
-                self.dirty = true;
-                return Err(e);
-            }
+        // 2. Update the graph, all changes at once.
+        if let Err(e) = self.project.site.apply(loaded.clone()) {
+            return Err(e);
         }
         let site = &self.project.site;
         let new_urls: HashMap<PathBuf, String> = site
@@ -410,7 +432,7 @@ impl Preview {
             let renderer = Renderer::with_views(
                 site,
                 &self.project.theme,
-                &self.project.assets,
+                &self.project.theme.assets,
                 &self.project.markdown,
                 self.views.clone(),
             );

@@ -249,8 +249,10 @@ fn template_error_names_template_and_line() {
 #[test]
 fn template_render_error_is_reported_once() {
     let err = broken(
-        |f| f.write("templates/section.html", "{{ no_such_variable.x }}\n"),
-        &["templates/section.html", "no_such_variable"],
+        |f| {
+            f.write("templates/term.html", "{% extends \"base.html\" %}\n{% block main %}{{ no_such_variable.x }}{% endblock main %}\n")
+        },
+        &["templates/term.html:2:", "no_such_variable"],
     );
     assert_eq!(err.matches("no_such_variable").count(), 1, "{err}");
     assert!(err.contains("more pages"), "{err}");

@@ -136,8 +136,22 @@ fn every_kind_of_change_matches_a_full_build() {
     step(&f, &mut preview, &["content/guides/_index.de.md"]);
 
     // A template, a stylesheet, UI strings.
-    f.write("templates/page.html", "{% extends \"base.html\" %}{% block main %}<p>Override: {{ page.title }}</p>{% endblock %}\n");
-    step(&f, &mut preview, &["templates/page.html"]);
+    let page_tpl =
+        std::fs::read_to_string(f.root().join("themes/default/templates/page.html")).unwrap();
+    f.write(
+        "templates/page.html",
+        &page_tpl.replacen("<article", "<!-- site override --><article", 1),
+    );
+    let s = step(&f, &mut preview, &["templates/page.html"]);
+    assert!(
+        s.changed.iter().all(|p| !p.contains("/themen/")),
+        "term pages do not use page.html: {s:?}"
+    );
+    f.write(
+        "templates/term.html",
+        "{% extends \"base.html\" %}{% block main %}<p>{{ term.name }}</p>{% endblock main %}\n",
+    );
+    step(&f, &mut preview, &["templates/term.html"]);
     let css = std::fs::read_to_string(f.root().join("themes/default/static/style.css")).unwrap();
     f.write(
         "themes/default/static/style.css",
@@ -212,4 +226,30 @@ fn output_paths_match_a_full_render() {
     let (outputs, _) = renderer.render_all();
     let rendered: std::collections::BTreeSet<String> = outputs.files.keys().cloned().collect();
     assert_eq!(rendered, renderer.output_paths());
+}
+
+#[test]
+fn moving_and_deleting_whole_directories() {
+    let f = Fixture::new("bilingual");
+    let mut preview = Preview::new(options(&f)).unwrap();
+    // A new section arrives as one directory (git checkout, a move from elsewhere).
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("neu")).unwrap();
+    std::fs::write(
+        tmp.path().join("neu/_index.de.md"),
+        "---\ntitle: Neu\n---\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("neu/seite.de.md"),
+        "---\ntitle: Seite\n---\nText\n",
+    )
+    .unwrap();
+    std::fs::rename(tmp.path().join("neu"), f.root().join("content/neu")).unwrap();
+    step(&f, &mut preview, &["content/neu"]);
+    assert!(preview.outputs.get("de/neu/seite/index.html").is_some());
+    // The section is removed as a whole.
+    std::fs::rename(f.root().join("content/neu"), tmp.path().join("weg")).unwrap();
+    step(&f, &mut preview, &["content/neu"]);
+    assert!(preview.outputs.get("de/neu/seite/index.html").is_none());
 }

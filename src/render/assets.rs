@@ -9,7 +9,6 @@ use sha2::{Digest, Sha256};
 use crate::config::Config;
 use crate::content::MAX_FILE_BYTES;
 use crate::error::{Diagnostic, Diagnostics};
-use crate::render::theme::Theme;
 
 /// Generated stylesheet with the syntax-highlighting classes.
 pub const SYNTAX_CSS: &str = "syntax.css";
@@ -24,10 +23,14 @@ pub struct Assets {
     pub fingerprinted: Vec<String>,
 }
 
-pub fn collect(root: &Path, config: &Config, theme: &Theme) -> Result<Assets, Diagnostics> {
+pub fn collect(
+    root: &Path,
+    config: &Config,
+    static_files: &BTreeMap<String, std::path::PathBuf>,
+) -> Result<Assets, Diagnostics> {
     let mut assets = Assets::default();
     let mut diags = Diagnostics::new();
-    for (name, file) in &theme.static_files {
+    for (name, file) in static_files {
         match read_bytes(root, file) {
             Ok(bytes) => assets.add(config, name, bytes),
             Err(d) => diags.push(d),

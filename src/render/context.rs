@@ -11,15 +11,24 @@ use crate::config::Lang;
 use crate::markdown::Rendered;
 use crate::site::{NodeId, Site};
 
+/// Template values are Tera's reference-counted `Value`s: cloning one into a page's context is a
+/// pointer copy, however many pages a section lists.
 pub struct SharedViews {
     /// Per node: `{title, description, url, weight, date, platform}`.
-    pub links: Vec<Value>,
+    pub links: Vec<TeraValue>,
     /// Per section node: the section without its content, with `pages` and `subsections`.
     pub sections: HashMap<NodeId, Value>,
+    pub sections_tera: HashMap<NodeId, TeraValue>,
     /// Per language: the `site` object.
-    pub site: HashMap<Lang, Value>,
+    pub site: HashMap<Lang, TeraValue>,
     /// Per language: taxonomy name → `{name, title, url, terms}`.
-    pub taxonomies: HashMap<Lang, Value>,
+    pub taxonomies: HashMap<Lang, TeraValue>,
+}
+
+type TeraValue = tera::Value;
+
+fn tv(v: &Value) -> TeraValue {
+    TeraValue::from_serializable(v)
 }
 
 impl SharedViews {
@@ -93,10 +102,11 @@ impl SharedViews {
             taxonomies.insert(code.clone(), Value::Object(map));
         }
         SharedViews {
-            links,
+            links: links.iter().map(tv).collect(),
+            sections_tera: sections.iter().map(|(k, v)| (*k, tv(v))).collect(),
             sections,
-            site: site_views,
-            taxonomies,
+            site: site_views.iter().map(|(k, v)| (k.clone(), tv(v))).collect(),
+            taxonomies: taxonomies.iter().map(|(k, v)| (k.clone(), tv(v))).collect(),
         }
     }
 }
@@ -124,7 +134,7 @@ pub fn node_context(
     views: &SharedViews,
     markdown: &HashMap<PathBuf, Rendered>,
     id: NodeId,
-) -> Value {
+) -> tera::Context {
     let node = site.node(id);
     let lang = node.lang();
     let empty = Rendered::default();
@@ -169,13 +179,12 @@ pub fn node_context(
         "guide": guide,
         "platform": meta.guide.as_ref().map(|g| g.platform.clone()),
     });
-    let mut ctx = Map::new();
-    ctx.insert("lang".into(), json!(lang));
-    ctx.insert(
-        "site".into(),
-        views.site.get(lang).cloned().unwrap_or(Value::Null),
-    );
+    let none = TeraValue::none;
+    let mut ctx = tera::Context::new();
+    ctx.insert("lang", lang);
+    ctx.insert_value("site", views.site.get(lang).cloned().unwrap_or_else(none));
     if node.is_section() {
+        // A section's own page carries its content; only sections pay for converting their list.
         let mut section = views.sections.get(&id).cloned().unwrap_or(Value::Null);
         if let (Value::Object(s), Value::Object(p)) = (&mut section, &page) {
             for key in [
@@ -193,41 +202,42 @@ pub fn node_context(
                 }
             }
         }
-        ctx.insert("section".into(), section);
-        ctx.insert("page".into(), Value::Null);
+        ctx.insert("section", &section);
+        ctx.insert_value("page", none());
     } else {
-        ctx.insert("page".into(), page);
+        ctx.insert("page", &page);
         let section = node
             .parent
-            .and_then(|p| views.sections.get(&p))
+            .and_then(|p| views.sections_tera.get(&p))
             .cloned()
-            .unwrap_or(Value::Null);
-        ctx.insert("section".into(), section);
+            .unwrap_or_else(none);
+        ctx.insert_value("section", section);
     }
-    ctx.insert("translations".into(), translations(site, id));
+    ctx.insert("translations", &translations(site, id));
     let (alternates, x_default) = alternates(site, id);
-    ctx.insert("alternates".into(), alternates);
-    ctx.insert("x_default".into(), x_default);
-    ctx.insert("breadcrumbs".into(), Value::Array(node.ancestors.iter().map(|&a| {
+    ctx.insert("alternates", &alternates);
+    ctx.insert("x_default", &x_default);
+    let breadcrumbs: Vec<Value> = node.ancestors.iter().map(|&a| {
         json!({"title": site.node(a).title(), "url": site.config.path_url(&site.node(a).url)})
-    }).collect()));
-    ctx.insert(
-        "prev".into(),
+    }).collect();
+    ctx.insert("breadcrumbs", &breadcrumbs);
+    ctx.insert_value(
+        "prev",
         node.prev
             .map(|p| views.links[p].clone())
-            .unwrap_or(Value::Null),
+            .unwrap_or_else(none),
     );
-    ctx.insert(
-        "next".into(),
+    ctx.insert_value(
+        "next",
         node.next
             .map(|p| views.links[p].clone())
-            .unwrap_or(Value::Null),
+            .unwrap_or_else(none),
     );
-    ctx.insert(
-        "site_taxonomies".into(),
-        views.taxonomies.get(lang).cloned().unwrap_or(Value::Null),
+    ctx.insert_value(
+        "site_taxonomies",
+        views.taxonomies.get(lang).cloned().unwrap_or_else(none),
     );
-    Value::Object(ctx)
+    ctx
 }
 
 /// The language switcher: the counterpart where it exists, else the nearest section that does.

@@ -2,50 +2,42 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde_json::Value;
-use tera::{Function, Result};
+use tera::{Error, Kwargs, State, TeraResult, Value};
 
 use crate::config::Lang;
 
-fn str_arg<'a>(args: &'a HashMap<String, Value>, name: &str, function: &str) -> Result<&'a str> {
-    match args.get(name) {
-        Some(Value::String(s)) => Ok(s),
-        Some(other) => Err(tera::Error::msg(format!(
-            "{function}(): `{name}` must be a string, got {other}"
-        ))),
-        None => Err(tera::Error::msg(format!(
-            "{function}(): missing argument `{name}`"
-        ))),
-    }
-}
-
-pub fn translate(i18n: HashMap<Lang, BTreeMap<String, String>>, default: Lang) -> impl Function {
-    move |args: &HashMap<String, Value>| -> Result<Value> {
-        let key = str_arg(args, "key", "t")?;
-        let lang = match args.get("lang") {
-            Some(Value::String(l)) => Lang(l.clone()),
-            _ => default.clone(),
+pub fn translate(
+    i18n: HashMap<Lang, BTreeMap<String, String>>,
+    default: Lang,
+) -> impl Fn(Kwargs, &State) -> TeraResult<String> + Send + Sync + 'static {
+    move |kwargs: Kwargs, _: &State| {
+        let key: &str = kwargs.must_get("key")?;
+        let lang = match kwargs.get::<&str>("lang")? {
+            Some(l) => Lang(l.to_string()),
+            None => default.clone(),
         };
         let strings = i18n
             .get(&lang)
-            .ok_or_else(|| tera::Error::msg(format!("t(): no UI strings for language `{lang}`")))?;
-        strings
-            .get(key)
-            .map(|s| Value::String(s.clone()))
-            .ok_or_else(|| {
-                tera::Error::msg(format!(
-                    "t(): UI string `{key}` is missing in i18n/{lang}.yaml"
-                ))
-            })
+            .ok_or_else(|| Error::message(format!("t(): no UI strings for language `{lang}`")))?;
+        strings.get(key).cloned().ok_or_else(|| {
+            Error::message(format!(
+                "t(): UI string `{key}` is missing in i18n/{lang}.yaml"
+            ))
+        })
     }
 }
 
-pub fn asset(urls: BTreeMap<String, String>) -> impl Function {
-    move |args: &HashMap<String, Value>| -> Result<Value> {
-        let path = str_arg(args, "path", "asset")?.trim_start_matches('/');
-        urls.get(path)
-            .map(|u| Value::String(u.clone()))
-            .ok_or_else(|| tera::Error::msg(format!("asset(): no static file `{path}` (looked in the theme's and the site's static/)")))
+pub fn asset(
+    urls: BTreeMap<String, String>,
+) -> impl Fn(Kwargs, &State) -> TeraResult<String> + Send + Sync + 'static {
+    move |kwargs: Kwargs, _: &State| {
+        let path: &str = kwargs.must_get("path")?;
+        let path = path.trim_start_matches('/');
+        urls.get(path).cloned().ok_or_else(|| {
+            Error::message(format!(
+                "asset(): no static file `{path}` (looked in the theme's and the site's static/)"
+            ))
+        })
     }
 }
 
@@ -78,21 +70,22 @@ const MONTHS_EN: [&str; 12] = [
     "December",
 ];
 
-pub fn date() -> impl Function {
-    move |args: &HashMap<String, Value>| -> Result<Value> {
-        let value = match args.get("value") {
-            Some(Value::String(s)) => s.as_str(),
-            Some(Value::Null) | None => return Ok(Value::String(String::new())),
-            Some(other) => {
-                return Err(tera::Error::msg(format!(
-                    "date(): `value` must be a date string, got {other}"
-                )));
-            }
+pub fn date() -> impl Fn(Kwargs, &State) -> TeraResult<String> + Send + Sync + 'static {
+    move |kwargs: Kwargs, _: &State| {
+        let value: Option<&Value> = kwargs.get("value")?;
+        let Some(value) = value.filter(|v| !v.is_none() && !v.is_undefined()) else {
+            return Ok(String::new());
         };
-        let d = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
-            .map_err(|_| tera::Error::msg(format!("date(): `{value}` is not YYYY-MM-DD")))?;
-        let lang = args.get("lang").and_then(Value::as_str).unwrap_or("de");
-        Ok(Value::String(localized(d, lang)))
+        let text = value.as_str().ok_or_else(|| {
+            Error::message(format!(
+                "date(): `value` must be a date string, got {}",
+                value.name()
+            ))
+        })?;
+        let d = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_err(|_| Error::message(format!("date(): `{text}` is not YYYY-MM-DD")))?;
+        let lang: Option<&str> = kwargs.get("lang")?;
+        Ok(localized(d, lang.unwrap_or("de")))
     }
 }
 

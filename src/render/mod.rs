@@ -5,7 +5,7 @@
 //! [`Renderer::template_users`] tell the preview which outputs a change touches.
 
 pub mod assets;
-mod context;
+pub mod context;
 mod site_files;
 pub mod theme;
 
@@ -154,11 +154,9 @@ impl<'a> Renderer<'a> {
         &self,
         tera: &tera::Tera,
         template: &str,
-        ctx: Value,
+        ctx: tera::Context,
         for_file: &Path,
     ) -> Result<String, Diagnostic> {
-        let ctx = tera::Context::from_value(ctx)
-            .map_err(|e| Diagnostic::error(for_file, e.to_string()))?;
         tera.render(template, &ctx).map_err(|e| {
             let d = theme::template_error(&e, &self.theme.template_files);
             let hint = format!("while rendering {}", for_file.display());
@@ -166,34 +164,24 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// A Tera instance with this build's functions (`t`, `asset`, `date`) registered.
-    pub fn tera(&self) -> tera::Tera {
-        let mut tera = self.theme.tera.clone();
-        tera.register_function(
-            "t",
-            functions::translate(
-                self.theme.i18n.clone(),
-                self.site.config.default_language.clone(),
-            ),
-        );
-        tera.register_function("asset", functions::asset(self.assets.urls.clone()));
-        tera.register_function("date", functions::date());
-        tera
+    /// The theme's Tera instance, with its functions (`t`, `asset`, `date`) registered.
+    pub fn tera(&self) -> &tera::Tera {
+        &self.theme.tera
     }
 
     /// Every output of the site.
     pub fn render_all(&self) -> (Outputs, Diagnostics) {
         let tera = self.tera();
         let ids: Vec<NodeId> = (0..self.site.nodes.len()).collect();
-        let (pages, mut diags) = self.render_nodes(&tera, &ids);
+        let (pages, mut diags) = self.render_nodes(tera, &ids);
         let mut outputs = Outputs::default();
         for (path, bytes) in pages {
             outputs.insert(path, bytes);
         }
-        let (listings, d) = self.render_taxonomies(&tera);
+        let (listings, d) = self.render_taxonomies(tera);
         diags.extend(d);
         outputs.extend(listings);
-        let (files, d) = self.render_site_files(&tera);
+        let (files, d) = self.render_site_files(tera);
         diags.extend(d);
         outputs.extend(files);
         for (path, bytes) in &self.assets.files {
@@ -210,8 +198,8 @@ impl<'a> Renderer<'a> {
             let strings = self.theme.i18n.get(&tax.lang);
             let tax_view = context::taxonomy_view(self.site, tax, strings);
             let base = self.base_context(&tax.lang, &tax.url, self.taxonomy_translations(tax));
-            let mut ctx = base.clone();
-            ctx["taxonomy"] = tax_view.clone();
+            let mut ctx = base;
+            ctx.insert("taxonomy", &tax_view);
             match self.render_template(tera, "taxonomy.html", ctx, Path::new("site.yaml")) {
                 Ok(html) => outputs.insert(output_path(&tax.url), html.into_bytes()),
                 Err(d) => diags.push(d),
@@ -219,12 +207,17 @@ impl<'a> Renderer<'a> {
             for term in &tax.terms {
                 let mut ctx =
                     self.base_context(&tax.lang, &term.url, self.taxonomy_translations(tax));
-                ctx["taxonomy"] = tax_view.clone();
-                ctx["term"] = json!({
-                    "name": term.name,
-                    "url": self.site.config.path_url(&term.url),
-                    "pages": term.pages.iter().map(|&p| self.views.links[p].clone()).collect::<Vec<_>>(),
-                });
+                ctx.insert("taxonomy", &tax_view);
+                let mut term_view = tera::Map::new();
+                term_view.insert("name".into(), term.name.as_str().into());
+                term_view.insert("url".into(), self.site.config.path_url(&term.url).into());
+                let pages: Vec<tera::Value> = term
+                    .pages
+                    .iter()
+                    .map(|&p| self.views.links[p].clone())
+                    .collect();
+                term_view.insert("pages".into(), pages.as_slice().into());
+                ctx.insert_value("term", tera::Value::from(term_view));
                 match self.render_template(tera, "term.html", ctx, Path::new("site.yaml")) {
                     Ok(html) => outputs.insert(output_path(&term.url), html.into_bytes()),
                     Err(d) => diags.push(d),
@@ -245,7 +238,12 @@ impl<'a> Renderer<'a> {
 
     /// Context for pages that are not documents (taxonomies, 404, chooser, aliases).
     /// `versions` are the root-relative URLs of this page in each language.
-    pub fn base_context(&self, lang: &Lang, url: &str, versions: Vec<(Lang, String)>) -> Value {
+    pub fn base_context(
+        &self,
+        lang: &Lang,
+        url: &str,
+        versions: Vec<(Lang, String)>,
+    ) -> tera::Context {
         let cfg = &self.site.config;
         let translations: Vec<Value> = versions.iter().filter(|(l, _)| l != lang).map(|(l, u)| json!({
             "lang": l, "lang_name": cfg.language(l).name, "url": cfg.path_url(u), "title": cfg.language(l).title, "exists": true,
@@ -260,23 +258,37 @@ impl<'a> Renderer<'a> {
             .map(|(_, u)| json!(cfg.permalink(u)))
             .unwrap_or(Value::Null);
         let home = self.site.homes.get(lang).map(|&h| json!([{"title": self.site.node(h).title(), "url": cfg.path_url(&self.site.node(h).url)}])).unwrap_or(json!([]));
-        json!({
-            "lang": lang,
-            "site": self.views.site.get(lang).cloned().unwrap_or(Value::Null),
-            "page": {"title": cfg.language(lang).title, "url": cfg.path_url(url), "permalink": cfg.permalink(url)},
-            "section": null,
-            "translations": translations,
-            "alternates": alternates,
-            "x_default": x_default,
-            "breadcrumbs": home,
-            "prev": null,
-            "next": null,
-            "site_taxonomies": self.views.taxonomies.get(lang).cloned().unwrap_or(Value::Null),
-        })
+        let mut ctx = tera::Context::new();
+        ctx.insert("lang", lang);
+        ctx.insert_value(
+            "site",
+            self.views
+                .site
+                .get(lang)
+                .cloned()
+                .unwrap_or_else(tera::Value::none),
+        );
+        ctx.insert("page", &json!({"title": cfg.language(lang).title, "url": cfg.path_url(url), "permalink": cfg.permalink(url)}));
+        ctx.insert_value("section", tera::Value::none());
+        ctx.insert("translations", &translations);
+        ctx.insert("alternates", &alternates);
+        ctx.insert("x_default", &x_default);
+        ctx.insert("breadcrumbs", &home);
+        ctx.insert_value("prev", tera::Value::none());
+        ctx.insert_value("next", tera::Value::none());
+        ctx.insert_value(
+            "site_taxonomies",
+            self.views
+                .taxonomies
+                .get(lang)
+                .cloned()
+                .unwrap_or_else(tera::Value::none),
+        );
+        ctx
     }
 }
 
-mod functions;
+pub(crate) mod functions;
 
 /// `/de/anleitungen/` → `de/anleitungen/index.html`; `/de/alt.html` stays a file.
 pub fn output_path(url: &str) -> String {

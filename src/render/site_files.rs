@@ -29,7 +29,7 @@ impl Renderer<'_> {
             out.insert(".well-known/tdmrep.json".into(), self.tdmrep().into_bytes());
         }
         out.insert("_headers".into(), self.headers().into_bytes());
-        let mut render = |path: String, template: &str, ctx: serde_json::Value| match self
+        let mut render = |path: String, template: &str, ctx: tera::Context| match self
             .render_template(tera, template, ctx, Path::new("site.yaml"))
         {
             Ok(html) => out.insert(path, html.into_bytes()),
@@ -61,8 +61,10 @@ impl Renderer<'_> {
                 &node.url,
                 vec![(node.lang().clone(), node.url.clone())],
             );
-            ctx["alias"] =
-                json!({"target": cfg.path_url(&node.url), "permalink": cfg.permalink(&node.url)});
+            ctx.insert(
+                "alias",
+                &json!({"target": cfg.path_url(&node.url), "permalink": cfg.permalink(&node.url)}),
+            );
             render(output_path(&alias), "alias.html", ctx);
         }
         (out, diags)

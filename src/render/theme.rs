@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::config::{Config, Lang};
 use crate::content::read_text;
 use crate::error::{Diagnostic, Diagnostics};
+use crate::render::{Assets, functions};
 
 pub const SITE_TEMPLATES: &str = "templates";
 pub const SITE_STATIC: &str = "static";
@@ -21,6 +22,8 @@ pub struct Theme {
     pub i18n: HashMap<Lang, BTreeMap<String, String>>,
     /// Output path (`style.css`, `img/logo.svg`) → file (relative to the root); the site's win.
     pub static_files: BTreeMap<String, PathBuf>,
+    /// The static files as they are written, fingerprinted.
+    pub assets: Assets,
 }
 
 impl Theme {
@@ -66,18 +69,6 @@ impl Theme {
                 Err(d) => diags.push(d),
             }
         }
-        let mut tera = tera::Tera::default();
-        // Autoescape everything we render, whatever the file extension.
-        tera.autoescape_on(vec![".html", ".htm", ".xml", ""]);
-        // Tera's default also escapes `/`, which bloats every URL; quotes and `<>&` are what matter.
-        tera.set_escape_fn(crate::markdown::highlight::escape_html);
-        let templates: Vec<(&str, &str)> = template_sources
-            .iter()
-            .map(|(n, s)| (n.as_str(), s.as_str()))
-            .collect();
-        if let Err(e) = tera.add_raw_templates(templates) {
-            diags.push(template_error(&e, &template_files));
-        }
         let i18n = load_i18n(root, config, &theme_dir, &mut diags);
         let mut static_files = BTreeMap::new();
         collect_files(
@@ -87,10 +78,37 @@ impl Theme {
             &mut diags,
         );
         collect_files(root, Path::new(SITE_STATIC), &mut static_files, &mut diags);
+        let mut tera = tera::Tera::default();
+        // Autoescape everything we render, whatever the file extension.
+        tera.autoescape_on(vec![".html", ".htm", ".xml", ""]);
+        // Tera's default also escapes `/`, which bloats every URL; quotes and `<>&` are what matter.
+        tera.set_escape_fn(escape_into);
+        let assets = match crate::render::assets::collect(root, config, &static_files) {
+            Ok(a) => a,
+            Err(e) => {
+                diags.extend(e);
+                Assets::default()
+            }
+        };
+        // Tera checks at load time that every function a template calls exists.
+        tera.register_function(
+            "t",
+            functions::translate(i18n.clone(), config.default_language.clone()),
+        );
+        tera.register_function("asset", functions::asset(assets.urls.clone()));
+        tera.register_function("date", functions::date());
+        let templates: Vec<(&str, &str)> = template_sources
+            .iter()
+            .map(|(n, s)| (n.as_str(), s.as_str()))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(templates) {
+            diags.push(template_error(&e, &template_files));
+        }
         if diags.has_errors() {
             return Err(diags.sorted());
         }
         Ok(Theme {
+            assets,
             tera,
             template_files,
             template_sources,
@@ -216,71 +234,66 @@ fn load_i18n(
     i18n
 }
 
+fn escape_into(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    out.write_all(crate::markdown::highlight::escape_html(text).as_bytes())
+}
+
 /// A Tera error as a diagnostic naming the template file and, where Tera reports it, the line.
 pub fn template_error(err: &tera::Error, files: &BTreeMap<String, PathBuf>) -> Diagnostic {
-    let mut chain = vec![err.to_string()];
+    let hint = "fix the template; Tera's syntax: https://keats.github.io/tera/";
+    if let tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) =
+        err.kind()
+    {
+        let file = files
+            .get(report.filename())
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(report.filename()));
+        let span = report.span();
+        return Diagnostic::error(file, one_line(report.message()))
+            .at(span.start_line.max(1), span.start_col + 1)
+            .hint(hint);
+    }
+    let mut message = err.to_string();
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {
-        chain.push(s.to_string());
+        message.push_str(": ");
+        message.push_str(&s.to_string());
         source = s.source();
     }
-    let full = chain.join(": ");
-    // The template at fault: where Tera says the error happened, else the one it names first.
-    let named = |text: &str, marker: &str| -> Option<String> {
-        let i = text.find(marker)? + marker.len();
-        let end = text[i..].find('\'')?;
-        Some(text[i..i + end].to_string())
-    };
-    let template = named(&full, "error happened in '").or_else(|| {
-        files
-            .keys()
-            .find(|name| full.contains(&format!("'{name}'")))
-            .cloned()
-    });
-    let file = template
-        .as_ref()
-        .and_then(|t| files.get(t))
-        .cloned()
-        .unwrap_or_else(|| PathBuf::from("templates"));
-    // "Failed to render 'x.html'" only repeats the file; the causes say what is wrong.
-    let causes: Vec<String> = if chain.len() > 1 {
-        chain[1..].to_vec()
-    } else {
-        chain.clone()
-    };
-    let message = causes
-        .iter()
-        .map(|c| match c.find(" while rendering '") {
-            Some(i) => c[..i].to_string(),
-            None => c.clone(),
-        })
-        .collect::<Vec<_>>()
-        .join(": ");
-    let mut d = Diagnostic::error(file, one_line(&message));
-    if let Some((line, col)) = tera_position(&full) {
-        d = d.at(line, col);
+    // Tera reports several problems as one message with `--> name.html:line:col` markers.
+    if let Some((name, line, col)) = report_marker(&message) {
+        if let Some(file) = files.get(&name) {
+            return Diagnostic::error(file, one_line(&message))
+                .at(line, col + 1)
+                .hint(hint);
+        }
     }
-    d.hint("fix the template; Tera's syntax: https://keats.github.io/tera/docs/")
+    // Otherwise the template at fault is the first one the message names.
+    let file = files
+        .iter()
+        .find(|(name, _)| message.contains(&format!("'{name}'")))
+        .map(|(_, f)| f.clone())
+        .unwrap_or_else(|| PathBuf::from("templates"));
+    Diagnostic::error(file, one_line(&message)).hint(hint)
+}
+
+/// `--> home.html:2:10` → (`home.html`, 2, 10).
+fn report_marker(message: &str) -> Option<(String, usize, usize)> {
+    let rest = &message[message.find("--> ")? + 4..];
+    let token = rest.split_whitespace().next()?;
+    let mut parts = token.rsplitn(3, ':');
+    let col = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    Some((parts.next()?.to_string(), line, col))
 }
 
 fn one_line(message: &str) -> String {
     message
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('|') && *l != "=")
+        .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// Tera (pest) parse errors contain ` --> 3:5`.
-fn tera_position(message: &str) -> Option<(usize, usize)> {
-    let i = message.find("--> ")?;
-    let rest = &message[i + 4..];
-    let end = rest
-        .find(|c: char| !(c.is_ascii_digit() || c == ':'))
-        .unwrap_or(rest.len());
-    let (l, c) = rest[..end].split_once(':')?;
-    Some((l.parse().ok()?, c.parse().ok()?))
 }
 
 #[cfg(test)]

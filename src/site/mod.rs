@@ -85,33 +85,28 @@ impl Site {
         Ok(site)
     }
 
-    /// Replaces, adds (`doc` for a new source) or removes (`None`) one document and re-links
-    /// in place. On error the graph is left as it was, so the preview keeps serving the last good site.
-    pub fn apply(&mut self, source: &Path, doc: Option<Document>) -> Result<(), Diagnostics> {
-        let position = self
-            .nodes
-            .binary_search_by(|n| n.doc.source.as_path().cmp(source));
-        let undo: Box<dyn FnOnce(&mut Vec<Node>)> = match (position, doc) {
-            (Ok(i), Some(doc)) => {
-                let old = std::mem::replace(&mut self.nodes[i].doc, doc);
-                Box::new(move |nodes: &mut Vec<Node>| nodes[i].doc = old)
-            }
-            (Ok(i), None) => {
-                let old = self.nodes.remove(i);
-                Box::new(move |nodes: &mut Vec<Node>| nodes.insert(i, old))
-            }
-            (Err(i), Some(doc)) => {
-                self.nodes.insert(i, blank_node(doc));
-                Box::new(move |nodes: &mut Vec<Node>| {
-                    nodes.remove(i);
-                })
-            }
-            (Err(_), None) => return Ok(()),
-        };
+    /// Replaces, adds (`Some` for a new source) or removes (`None`) documents and re-links once,
+    /// so a change that is only consistent as a whole (a section moved with its pages) works.
+    /// On error the graph is left as it was, so the preview keeps serving the last good site.
+    pub fn apply(&mut self, changes: Vec<(PathBuf, Option<Document>)>) -> Result<(), Diagnostics> {
+        let changed: std::collections::HashSet<PathBuf> =
+            changes.iter().map(|(s, _)| s.clone()).collect();
+        let (removed, mut kept): (Vec<Node>, Vec<Node>) = std::mem::take(&mut self.nodes)
+            .into_iter()
+            .partition(|n| changed.contains(&n.doc.source));
+        kept.extend(changes.into_iter().filter_map(|(_, d)| d).map(blank_node));
+        kept.sort_by(|a, b| a.doc.source.cmp(&b.doc.source));
+        self.nodes = kept;
         match self.link() {
             Ok(()) => Ok(()),
             Err(e) => {
-                undo(&mut self.nodes);
+                let mut restored: Vec<Node> = std::mem::take(&mut self.nodes)
+                    .into_iter()
+                    .filter(|n| !changed.contains(&n.doc.source))
+                    .collect();
+                restored.extend(removed);
+                restored.sort_by(|a, b| a.doc.source.cmp(&b.doc.source));
+                self.nodes = restored;
                 // The previous state linked before, so it links again.
                 let _ = self.link();
                 Err(e)
