@@ -19,11 +19,14 @@ pub fn translate(
         let strings = i18n
             .get(&lang)
             .ok_or_else(|| Error::message(format!("t(): no UI strings for language `{lang}`")))?;
-        strings.get(key).cloned().ok_or_else(|| {
-            Error::message(format!(
+        // `default=` is for open sets of keys (region codes): the key itself is a fine label.
+        match (strings.get(key), kwargs.get::<&str>("default")?) {
+            (Some(s), _) => Ok(s.clone()),
+            (None, Some(default)) => Ok(default.to_string()),
+            (None, None) => Err(Error::message(format!(
                 "t(): UI string `{key}` is missing in i18n/{lang}.yaml"
-            ))
-        })
+            ))),
+        }
     }
 }
 
