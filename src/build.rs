@@ -14,7 +14,7 @@ use crate::config::{Config, Lang};
 use crate::content::{self, LoadOptions};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Highlighter, Rendered};
-use crate::output::{self, Outputs};
+use crate::output::{Discard, Outputs, Sink, Staging};
 use crate::render::{RenderOptions, Renderer, Theme};
 use crate::site::{NodeId, Site};
 
@@ -74,6 +74,21 @@ impl BuildReport {
 impl Project {
     /// Runs every stage up to rendered Markdown. All problems are returned together.
     pub fn load(options: BuildOptions) -> Result<Project, Diagnostics> {
+        let mut project = Project::load_graph(options)?;
+        let ids: Vec<NodeId> = (0..project.site.nodes.len()).collect();
+        let (markdown, mut diags) = render_markdown(&project.site, &project.highlighter, &ids);
+        project.markdown = markdown;
+        diags.extend(project.check_anchor_links());
+        diags.extend(std::mem::take(&mut project.warnings));
+        if diags.has_errors() {
+            return Err(diags.sorted());
+        }
+        project.warnings = diags.sorted();
+        Ok(project)
+    }
+
+    /// Runs the stages up to the site graph; Markdown is not rendered yet.
+    pub fn load_graph(options: BuildOptions) -> Result<Project, Diagnostics> {
         let root = options.root.clone();
         let mut config = Config::load(&root)?;
         if let Some(url) = &options.base_url {
@@ -110,26 +125,18 @@ impl Project {
             return Err(diags.sorted());
         };
         timing("load, graph");
-        let highlighter = Highlighter::new();
-        let ids: Vec<NodeId> = (0..site.nodes.len()).collect();
-        let (markdown, md_diags) = render_markdown(&site, &highlighter, &ids);
-        timing("markdown");
-        diags.extend(md_diags);
-        let mut project = Project {
+        if diags.has_errors() {
+            return Err(diags.sorted());
+        }
+        Ok(Project {
             options,
             config,
             theme,
             site,
-            markdown,
-            highlighter,
-            warnings: Diagnostics::new(),
-        };
-        diags.extend(project.check_anchor_links());
-        if diags.has_errors() {
-            return Err(diags.sorted());
-        }
-        project.warnings = diags.sorted();
-        Ok(project)
+            markdown: HashMap::new(),
+            highlighter: Highlighter::new(),
+            warnings: diags.sorted(),
+        })
     }
 
     pub fn renderer(&self) -> Result<Renderer<'_>, Diagnostics> {
@@ -155,29 +162,7 @@ impl Project {
 
     /// Links to `page#fragment` whose fragment is not a heading of that page.
     pub fn check_anchor_links(&self) -> Diagnostics {
-        let mut diags = Diagnostics::new();
-        for (source, rendered) in &self.markdown {
-            for link in &rendered.anchor_links {
-                let Some(target) = self.markdown.get(&link.target) else {
-                    continue;
-                };
-                if !target.heading_ids.contains(&link.fragment) {
-                    diags.push(
-                        Diagnostic::error(
-                            Path::new(content::CONTENT_DIR).join(source),
-                            format!(
-                                "link to {}#{}, but that page has no such heading",
-                                link.target.display(),
-                                link.fragment
-                            ),
-                        )
-                        .at_line(link.line)
-                        .hint(markdown::known_anchors(&target.heading_ids)),
-                    );
-                }
-            }
-        }
-        diags
+        check_anchor_links(&self.markdown)
     }
 
     pub fn output_dir(&self) -> PathBuf {
@@ -223,22 +208,95 @@ pub fn render_markdown(
     (map, diags)
 }
 
+/// Renders every page and site file into `sink` as it goes: Markdown and template per page in
+/// one parallel pass, so no stage holds the whole site in memory. Anchor links are checked at the
+/// end; with any error the caller discards what the sink received.
+pub fn render_into(project: &Project, sink: &dyn Sink) -> Result<(), Diagnostics> {
+    let renderer = project.renderer()?;
+    let tera = renderer.tera();
+    let site = &project.site;
+    let results: Vec<(PathBuf, Rendered, Diagnostics)> = (0..site.nodes.len())
+        .into_par_iter()
+        .map(|id| {
+            let (mut rendered, mut diags) = markdown::render(site, id, &project.highlighter);
+            if !diags.has_errors() {
+                match renderer.render_node_with(tera, id, &rendered) {
+                    Ok((path, bytes)) => {
+                        if let Err(e) = sink.put(&path, &bytes) {
+                            diags.push(write_error(&path, &e));
+                        }
+                    }
+                    Err(d) => diags.push(d),
+                }
+            }
+            // Keep what the link check needs, not the HTML.
+            let rendered = Rendered {
+                heading_ids: std::mem::take(&mut rendered.heading_ids),
+                anchor_links: std::mem::take(&mut rendered.anchor_links),
+                ..Rendered::default()
+            };
+            (site.node(id).doc.source.clone(), rendered, diags)
+        })
+        .collect();
+    timing("markdown and pages");
+    let mut diags = Diagnostics::new();
+    let mut facts = HashMap::with_capacity(results.len());
+    for (source, rendered, d) in results {
+        diags.extend(d);
+        facts.insert(source, rendered);
+    }
+    diags.extend(check_anchor_links(&facts));
+    let (listings, d) = renderer.render_taxonomies(tera);
+    diags.extend(d);
+    let (files, d) = renderer.render_site_files(tera);
+    diags.extend(d);
+    let diags = crate::render::dedupe_template_errors(diags);
+    if diags.has_errors() {
+        return Err(diags.sorted());
+    }
+    let rest = listings
+        .files
+        .iter()
+        .chain(&files.files)
+        .chain(&project.theme.assets.files);
+    for (path, bytes) in rest {
+        sink.put(path, bytes)
+            .map_err(|e| Diagnostics::from(write_error(path, &e)))?;
+    }
+    timing("listings and site files");
+    Ok(())
+}
+
+fn write_error(path: &str, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(path, format!("cannot write: {e}")).hint("check the disk space and permissions of the output directory; the previous output is untouched")
+}
+
 /// `optout build`: everything, written atomically; nothing is written when there is an error.
 pub fn build(options: BuildOptions) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
-    let project = Project::load(options)?;
-    let outputs = project.render_all()?;
-    timing("render");
+    let project = Project::load_graph(options)?;
     let dir = project.output_dir();
-    output::write_atomic(&dir, &outputs).map_err(|e| {
-        Diagnostics::from(Diagnostic::error(&dir, format!("cannot write the site: {e}"))
-            .hint("check that the output directory's parent is writable; the previous output is untouched"))
+    let staging = Staging::new(&dir).map_err(|e| {
+        Diagnostics::from(
+            Diagnostic::error(&dir, format!("cannot create the output directory: {e}"))
+                .hint("check that the output directory's parent is writable"),
+        )
+    })?;
+    // On error `staging` is dropped, which deletes it: the previous output stays as it was.
+    render_into(&project, &staging)?;
+    let (files, bytes) = (staging.files(), staging.bytes());
+    staging.commit().map_err(|e| {
+        Diagnostics::from(
+            Diagnostic::error(&dir, format!("cannot replace the output directory: {e}")).hint(
+                "check the permissions of the output directory; the previous output is untouched",
+            ),
+        )
     })?;
     timing("write");
     Ok(BuildReport {
         pages_per_lang: project.pages_per_lang(),
-        files: outputs.len(),
-        bytes: outputs.total_bytes(),
+        files,
+        bytes,
         millis: start.elapsed().as_millis(),
         warnings: project.warnings.clone(),
         output_dir: dir,
@@ -249,16 +307,44 @@ pub fn build(options: BuildOptions) -> Result<BuildReport, Diagnostics> {
 pub fn check(mut options: BuildOptions) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
     options.strict = true;
-    let project = Project::load(options)?;
-    let outputs = project.render_all()?;
+    let project = Project::load_graph(options)?;
+    let sink = Discard::default();
+    render_into(&project, &sink)?;
     Ok(BuildReport {
         pages_per_lang: project.pages_per_lang(),
-        files: outputs.len(),
-        bytes: outputs.total_bytes(),
+        files: sink.files.load(std::sync::atomic::Ordering::Relaxed),
+        bytes: sink.bytes.load(std::sync::atomic::Ordering::Relaxed),
         millis: start.elapsed().as_millis(),
         warnings: project.warnings.clone(),
         output_dir: project.output_dir(),
     })
+}
+
+/// Links to `page#fragment` whose fragment is not a heading of that page.
+pub fn check_anchor_links(markdown: &HashMap<PathBuf, Rendered>) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for (source, rendered) in markdown {
+        for link in &rendered.anchor_links {
+            let Some(target) = markdown.get(&link.target) else {
+                continue;
+            };
+            if !target.heading_ids.contains(&link.fragment) {
+                diags.push(
+                    Diagnostic::error(
+                        Path::new(content::CONTENT_DIR).join(source),
+                        format!(
+                            "link to {}#{}, but that page has no such heading",
+                            link.target.display(),
+                            link.fragment
+                        ),
+                    )
+                    .at_line(link.line)
+                    .hint(markdown::known_anchors(&target.heading_ids)),
+                );
+            }
+        }
+    }
+    diags
 }
 
 /// With `OPTOUT_TIMINGS=1`, prints how long each stage took (for profiling builds).

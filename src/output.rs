@@ -40,6 +40,120 @@ impl Outputs {
     }
 }
 
+/// Where rendered files go: a staging directory (build), memory (preview) or nowhere (check).
+pub trait Sink: Sync {
+    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+}
+
+/// Counts what would be written and writes nothing (`optout check`).
+#[derive(Default)]
+pub struct Discard {
+    pub files: std::sync::atomic::AtomicUsize,
+    pub bytes: std::sync::atomic::AtomicUsize,
+}
+
+impl Sink for Discard {
+    fn put(&self, _path: &str, bytes: &[u8]) -> io::Result<()> {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.files.fetch_add(1, Relaxed);
+        self.bytes.fetch_add(bytes.len(), Relaxed);
+        Ok(())
+    }
+}
+
+/// A fresh directory beside the output directory. Files are written into it as they are
+/// rendered (so the site never has to fit in memory); [`Staging::commit`] swaps it in, and
+/// dropping it without a commit deletes it, leaving the previous output untouched.
+pub struct Staging {
+    dir: tempfile::TempDir,
+    target: PathBuf,
+    counted: Discard,
+}
+
+impl Staging {
+    pub fn new(target: &Path) -> io::Result<Staging> {
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent)?;
+        let name = target
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("public");
+        let dir = tempfile::Builder::new()
+            .prefix(&format!(".{name}.new-"))
+            .tempdir_in(parent)?;
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+            counted: Discard::default(),
+        })
+    }
+
+    pub fn files(&self) -> usize {
+        self.counted
+            .files
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub fn bytes(&self) -> usize {
+        self.counted
+            .bytes
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Replaces the target directory with the staged tree (one rename; the old tree is removed).
+    pub fn commit(self) -> io::Result<()> {
+        let staged = self.dir.keep();
+        swap_in(&staged, &self.target)
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let rel = safe_relative(path).ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("unsafe output path {path}"),
+            )
+        })?;
+        let file = self.dir.path().join(rel);
+        if let Some(parent) = file.parent() {
+            // create_dir_all tolerates other threads creating the same directories.
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(file, bytes)?;
+        self.counted.put(path, bytes)
+    }
+}
+
+fn swap_in(staged: &Path, dir: &Path) -> io::Result<()> {
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("public");
+    if dir.exists() {
+        let old = tempfile::Builder::new()
+            .prefix(&format!(".{name}.old-"))
+            .tempdir_in(parent)?
+            .keep();
+        // rename() onto an existing directory fails, so move the old tree aside first.
+        std::fs::remove_dir(&old)?;
+        std::fs::rename(dir, &old)?;
+        if let Err(e) = std::fs::rename(staged, dir) {
+            let _ = std::fs::rename(&old, dir);
+            let _ = std::fs::remove_dir_all(staged);
+            return Err(e);
+        }
+        let _ = std::fs::remove_dir_all(&old);
+    } else {
+        std::fs::rename(staged, dir)?;
+    }
+    Ok(())
+}
+
 /// A relative output path that cannot leave the output directory.
 fn safe_relative(path: &str) -> Option<PathBuf> {
     let p = Path::new(path);
@@ -49,35 +163,9 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
 
 /// Writes `outputs` to `dir`, replacing its previous contents atomically (one rename).
 pub fn write_atomic(dir: &Path, outputs: &Outputs) -> io::Result<()> {
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("public");
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.new-"))
-        .tempdir_in(parent)?;
-    write_tree(staging.path(), outputs)?;
-    let staged = staging.keep();
-    if dir.exists() {
-        let old = tempfile::Builder::new()
-            .prefix(&format!(".{name}.old-"))
-            .tempdir_in(parent)?
-            .keep();
-        // rename() onto an existing directory fails, so move the old tree aside first.
-        std::fs::remove_dir(&old)?;
-        std::fs::rename(dir, &old)?;
-        if let Err(e) = std::fs::rename(&staged, dir) {
-            let _ = std::fs::rename(&old, dir);
-            let _ = std::fs::remove_dir_all(&staged);
-            return Err(e);
-        }
-        let _ = std::fs::remove_dir_all(&old);
-    } else {
-        std::fs::rename(&staged, dir)?;
-    }
-    Ok(())
+    let staging = Staging::new(dir)?;
+    write_tree(staging.dir.path(), outputs)?;
+    staging.commit()
 }
 
 fn write_tree(root: &Path, outputs: &Outputs) -> io::Result<()> {

@@ -253,3 +253,12 @@ fn moving_and_deleting_whole_directories() {
     step(&f, &mut preview, &["content/neu"]);
     assert!(preview.outputs.get("de/neu/seite/index.html").is_none());
 }
+
+#[test]
+fn streaming_build_writes_exactly_the_in_memory_outputs() {
+    let f = Fixture::new("bilingual");
+    f.build().ok();
+    let written = f.tree("public");
+    let in_memory = Project::load(options(&f)).unwrap().render_all().unwrap();
+    assert_eq!(written, in_memory.files);
+}

@@ -7,8 +7,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::SyntaxSet;
+use std::cell::RefCell;
+
+use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
+use syntect::parsing::{ParseState, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -21,6 +23,9 @@ fn syntaxes() -> &'static SyntaxSet {
 }
 
 /// A highlighter with a cache; one per build (or per preview session), shared across threads.
+///
+/// A block is usually needed twice (once per translation), so an entry is dropped when it is
+/// used again: the cache holds only blocks waiting for their second use, not the whole site.
 #[derive(Default)]
 pub struct Highlighter {
     cache: Mutex<HashMap<(String, String), Arc<str>>>,
@@ -34,7 +39,7 @@ impl Highlighter {
     /// The complete `<pre>` element for a fenced code block.
     pub fn code_block(&self, lang: &str, code: &str) -> Arc<str> {
         let key = (lang.to_string(), code.to_string());
-        if let Some(hit) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        if let Some(hit) = self.cache.lock().ok().and_then(|mut c| c.remove(&key)) {
             return hit;
         }
         let html: Arc<str> = Arc::from(render_block(lang, code));
@@ -68,13 +73,82 @@ fn render_block(lang: &str, code: &str) -> String {
 fn highlight(lang: &str, code: &str) -> Option<String> {
     let set = syntaxes();
     let syntax = set.find_syntax_by_token(lang)?;
-    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+    // Syntaxes live in the static set: the address identifies one for the memo.
+    let syntax_id = syntax as *const SyntaxReference as usize;
+    let mut state = ParseState::new(syntax);
+    let mut stack = ScopeStack::new();
+    let mut html = String::with_capacity(code.len() * 4);
+    let mut open_spans: isize = 0;
     for line in LinesWithEndings::from(code) {
-        generator
-            .parse_html_for_line_which_includes_newline(line)
-            .ok()?;
+        let ops = match LINE_MEMO.with(|m| m.borrow().get(syntax_id, line, &state)) {
+            Some((ops, after)) => {
+                state = after;
+                ops
+            }
+            None => {
+                let before = state.clone();
+                let ops = state.parse_line(line, set).ok()?;
+                LINE_MEMO.with(|m| m.borrow_mut().insert(syntax_id, line, before, &ops, &state));
+                ops
+            }
+        };
+        let (spans, delta) =
+            line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut stack).ok()?;
+        open_spans += delta;
+        html.push_str(&spans);
     }
-    Some(generator.finalize())
+    for _ in 0..open_spans {
+        html.push_str("</span>");
+    }
+    Some(html)
+}
+
+type Ops = Vec<(usize, ScopeStackOp)>;
+
+/// Parsing a line depends only on the line and the parser state before it, and documentation
+/// repeats lines (`fn main() {`, `set -euo pipefail`, `}`) across many blocks. So each thread
+/// remembers, per (syntax, line), the states it has parsed the line in and the result; a hit is
+/// exact (the whole state is compared), never an approximation.
+#[derive(Default)]
+struct LineMemo {
+    lines: HashMap<(usize, Box<str>), Vec<(ParseState, Ops, ParseState)>>,
+    entries: usize,
+}
+
+/// Bounds the memo of a long-running preview; a build of 20,000 pages stays well below it.
+const LINE_MEMO_MAX: usize = 200_000;
+
+thread_local! {
+    static LINE_MEMO: RefCell<LineMemo> = RefCell::new(LineMemo::default());
+}
+
+impl LineMemo {
+    fn get(&self, syntax: usize, line: &str, state: &ParseState) -> Option<(Ops, ParseState)> {
+        let seen = self.lines.get(&(syntax, Box::from(line)))?;
+        seen.iter()
+            .find(|(before, _, _)| before == state)
+            .map(|(_, ops, after)| (ops.clone(), after.clone()))
+    }
+
+    fn insert(
+        &mut self,
+        syntax: usize,
+        line: &str,
+        before: ParseState,
+        ops: &Ops,
+        after: &ParseState,
+    ) {
+        if self.entries >= LINE_MEMO_MAX {
+            self.lines.clear();
+            self.entries = 0;
+        }
+        let seen = self.lines.entry((syntax, Box::from(line))).or_default();
+        // A line seen in many different states is not worth remembering in more.
+        if seen.len() < 8 {
+            seen.push((before, ops.clone(), after.clone()));
+            self.entries += 1;
+        }
+    }
 }
 
 /// The stylesheet for the highlighting classes: a light theme, and a dark one for dark mode.
@@ -93,18 +167,31 @@ pub fn stylesheet() -> String {
 }
 
 pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + s.len() / 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
+    let mut out = String::with_capacity(s.len() + s.len() / 16);
+    escape_html_into(s, &mut out);
     out
+}
+
+/// Appends `s` with `&<>"'` escaped. Runs of ordinary text are copied whole: escaping is on the
+/// path of every template variable.
+pub fn escape_html_into(s: &str, out: &mut String) {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let replacement = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // The special characters are ASCII, so `i` is always a char boundary.
+        out.push_str(&s[start..i]);
+        out.push_str(replacement);
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
 }
 
 #[cfg(test)]
@@ -117,6 +204,32 @@ mod tests {
         let html = h.code_block("rust", "fn main() {}\n");
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(!html.contains("style="));
+    }
+
+    #[test]
+    fn memoised_lines_give_the_same_html_as_a_fresh_parse() {
+        // The same lines in different states: inside a string, a comment, and plain code.
+        let blocks = [
+            "let a = 1;\n}\nlet b = \"x\";\n",
+            "/* comment\nlet a = 1;\n}\n*/\nlet a = 1;\n",
+            "let s = \"\nlet a = 1;\n\";\n}\n",
+        ];
+        let first: Vec<String> = blocks
+            .iter()
+            .map(|b| highlight("rust", b).unwrap())
+            .collect();
+        // Fresh threads have empty memos: their results are computed from scratch.
+        for (b, expected) in blocks.iter().zip(&first) {
+            let b = b.to_string();
+            let fresh = std::thread::spawn(move || highlight("rust", &b).unwrap())
+                .join()
+                .unwrap();
+            assert_eq!(&fresh, expected);
+        }
+        assert_ne!(
+            first[0], first[2],
+            "state-dependent lines must not be confused"
+        );
     }
 
     #[test]

@@ -3,7 +3,6 @@
 //! the same small objects on every page instead of a serialisation of full pages.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use serde_json::{Map, Value, json};
 
@@ -132,13 +131,11 @@ pub fn taxonomy_view(
 pub fn node_context(
     site: &Site,
     views: &SharedViews,
-    markdown: &HashMap<PathBuf, Rendered>,
+    body: &Rendered,
     id: NodeId,
 ) -> tera::Context {
     let node = site.node(id);
     let lang = node.lang();
-    let empty = Rendered::default();
-    let body = markdown.get(&node.doc.source).unwrap_or(&empty);
     let meta = &node.doc.meta;
     let tags: Vec<Value> = meta
         .tags
@@ -168,7 +165,6 @@ pub fn node_context(
         "description": meta.description,
         "url": site.config.path_url(&node.url),
         "permalink": site.config.permalink(&node.url),
-        "content": body.html,
         "toc": body.toc,
         "show_toc": meta.toc && !body.toc.is_empty(),
         "date": meta.date.map(|d| d.to_string()),
@@ -187,8 +183,8 @@ pub fn node_context(
         // A section's own page carries its content; only sections pay for converting their list.
         let mut section = views.sections.get(&id).cloned().unwrap_or(Value::Null);
         if let (Value::Object(s), Value::Object(p)) = (&mut section, &page) {
+            s.insert("content".into(), json!(body.html));
             for key in [
-                "content",
                 "toc",
                 "show_toc",
                 "date",
@@ -205,7 +201,12 @@ pub fn node_context(
         ctx.insert("section", &section);
         ctx.insert_value("page", none());
     } else {
-        ctx.insert("page", &page);
+        // The content is the one large value: moved into Tera's map once, not via serde_json.
+        let mut page = TeraValue::from_serializable(&page)
+            .into_map()
+            .unwrap_or_default();
+        page.insert("content".into(), TeraValue::safe_string(&body.html));
+        ctx.insert_value("page", TeraValue::from(page));
         let section = node
             .parent
             .and_then(|p| views.sections_tera.get(&p))

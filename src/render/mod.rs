@@ -133,6 +133,21 @@ impl<'a> Renderer<'a> {
         tera: &tera::Tera,
         id: NodeId,
     ) -> Result<(String, Vec<u8>), Diagnostic> {
+        let empty = Rendered::default();
+        let body = self
+            .markdown
+            .get(&self.site.node(id).doc.source)
+            .unwrap_or(&empty);
+        self.render_node_with(tera, id, body)
+    }
+
+    /// Renders node `id` with its rendered Markdown `body` (the streaming build holds no map).
+    pub fn render_node_with(
+        &self,
+        tera: &tera::Tera,
+        id: NodeId,
+        body: &Rendered,
+    ) -> Result<(String, Vec<u8>), Diagnostic> {
         let node = self.site.node(id);
         let template = self.node_template(id);
         if !self.theme.has_template(&template) {
@@ -145,7 +160,7 @@ impl<'a> Renderer<'a> {
                 self.site.config.theme
             )));
         }
-        let ctx = context::node_context(self.site, &self.views, self.markdown, id);
+        let ctx = context::node_context(self.site, &self.views, body, id);
         let html = self.render_template(tera, &template, ctx, &node.doc.display_path())?;
         Ok((output_path(&node.url), html.into_bytes()))
     }

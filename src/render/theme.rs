@@ -235,6 +235,12 @@ fn load_i18n(
 }
 
 fn escape_into(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
+        return out.write_all(text.as_bytes());
+    }
     out.write_all(crate::markdown::highlight::escape_html(text).as_bytes())
 }
 
