@@ -28,7 +28,12 @@ pub struct BuildOptions {
     /// `check`: scaffold placeholders are errors.
     pub strict: bool,
     pub render: RenderOptions,
+    /// Show a progress bar on stderr (the CLI sets it for large sites on a terminal).
+    pub progress: bool,
 }
+
+/// Sites smaller than this build too fast for a progress bar to be anything but flicker.
+pub const PROGRESS_MIN_PAGES: usize = 2_000;
 
 /// Everything known about the site, stage by stage.
 pub struct Project {
@@ -215,9 +220,21 @@ pub fn render_into(project: &Project, sink: &dyn Sink) -> Result<(), Diagnostics
     let renderer = project.renderer()?;
     let tera = renderer.tera();
     let site = &project.site;
+    let bar = if project.options.progress && site.nodes.len() >= PROGRESS_MIN_PAGES {
+        let bar = indicatif::ProgressBar::new(site.nodes.len() as u64);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} pages {elapsed}")
+        {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     let results: Vec<(PathBuf, Rendered, Diagnostics)> = (0..site.nodes.len())
         .into_par_iter()
         .map(|id| {
+            bar.inc(1);
             let (mut rendered, mut diags) = markdown::render(site, id, &project.highlighter);
             if !diags.has_errors() {
                 match renderer.render_node_with(tera, id, &rendered) {
@@ -238,6 +255,7 @@ pub fn render_into(project: &Project, sink: &dyn Sink) -> Result<(), Diagnostics
             (site.node(id).doc.source.clone(), rendered, diags)
         })
         .collect();
+    bar.finish_and_clear();
     timing("markdown and pages");
     let mut diags = Diagnostics::new();
     let mut facts = HashMap::with_capacity(results.len());

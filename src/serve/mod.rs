@@ -59,7 +59,7 @@ impl Default for ServeOptions {
             drafts: false,
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 1111,
-            debounce: Duration::from_millis(8),
+            debounce: Duration::from_millis(5),
             max_batch: Duration::from_millis(1000),
             verbose: true,
         }
@@ -86,15 +86,25 @@ impl fmt::Display for ServeError {
                     "error: cannot listen on {addr}: the port is already in use (is another `optout serve` running?)\n  hint: stop the other server, or pick another port: `optout serve --port {next}`"
                 )
             }
-            ServeError::Bind { addr, source } if source.kind() == io::ErrorKind::PermissionDenied => write!(
-                f,
-                "error: cannot listen on {addr}: permission denied\n  hint: ports below 1024 need privileges; use the default `--port 1111`"
-            ),
-            ServeError::Bind { addr, source } if source.kind() == io::ErrorKind::AddrNotAvailable => write!(
-                f,
-                "error: cannot listen on {addr}: this machine has no such address\n  hint: use `--bind 127.0.0.1` (the default) or one of this machine's addresses"
-            ),
-            ServeError::Bind { addr, source } => write!(f, "error: cannot listen on {addr}: {source}"),
+            ServeError::Bind { addr, source }
+                if source.kind() == io::ErrorKind::PermissionDenied =>
+            {
+                write!(
+                    f,
+                    "error: cannot listen on {addr}: permission denied\n  hint: ports below 1024 need privileges; use the default `--port 1111`"
+                )
+            }
+            ServeError::Bind { addr, source }
+                if source.kind() == io::ErrorKind::AddrNotAvailable =>
+            {
+                write!(
+                    f,
+                    "error: cannot listen on {addr}: this machine has no such address\n  hint: use `--bind 127.0.0.1` (the default) or one of this machine's addresses"
+                )
+            }
+            ServeError::Bind { addr, source } => {
+                write!(f, "error: cannot listen on {addr}: {source}")
+            }
             ServeError::Root { root, source } => write!(
                 f,
                 "error: cannot open the site root {}: {source}\n  hint: pass the directory that contains site.yaml with --root",
@@ -142,7 +152,11 @@ impl ServerHandle {
             IpAddr::V6(ip) => format!("[{ip}]"),
             ip => ip.to_string(),
         };
-        format!("http://{host}:{}{}", self.addr.port(), self.shared.base_path())
+        format!(
+            "http://{host}:{}{}",
+            self.addr.port(),
+            self.shared.base_path()
+        )
     }
 
     /// Output paths currently served (empty while the site has never built).
@@ -174,9 +188,8 @@ impl ServerHandle {
         }
         if let Some(rt) = self.runtime.take() {
             if let Some(server) = self.server.take() {
-                let _ = rt.block_on(async {
-                    tokio::time::timeout(Duration::from_secs(2), server).await
-                });
+                let _ = rt
+                    .block_on(async { tokio::time::timeout(Duration::from_secs(2), server).await });
             }
             rt.shutdown_timeout(Duration::from_secs(1));
         }
@@ -205,7 +218,9 @@ pub fn start(options: ServeOptions) -> Result<ServerHandle, ServeError> {
     // Bind before the (possibly long) first build, so a port in use fails at once.
     let listener = TcpListener::bind(addr).map_err(|source| ServeError::Bind { addr, source })?;
     let addr = listener.local_addr().map_err(ServeError::Runtime)?;
-    listener.set_nonblocking(true).map_err(ServeError::Runtime)?;
+    listener
+        .set_nonblocking(true)
+        .map_err(ServeError::Runtime)?;
     if options.verbose && !options.bind.is_loopback() {
         eprintln!(
             "warning: listening on {} — the preview (drafts included) is reachable from other machines on the network\n  hint: leave out --bind to serve on 127.0.0.1 only",
@@ -230,7 +245,8 @@ pub fn start(options: ServeOptions) -> Result<ServerHandle, ServeError> {
     let mut rebuilder = state::Rebuilder::new(shared.clone(), build_options, options.verbose);
     rebuilder.install_initial(initial, initial_errors, started.elapsed());
 
-    let watcher = watch::WatchThread::start(&root, &options, rebuilder).map_err(ServeError::Watch)?;
+    let watcher =
+        watch::WatchThread::start(&root, &options, rebuilder).map_err(ServeError::Watch)?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
