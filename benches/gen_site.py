@@ -20,7 +20,7 @@ With --hugo HUGO_DIR an equivalent Hugo site is written there as well (hugo.toml
 content with `{{< ref >}}` links, minimal layouts).
 
 The output is deterministic: every page is generated from its own RNG seeded with
-(seed, page number), so the site for N=1000 is a prefix of the site for N=10000.
+(seed, page number), so the pages of the N=1000 site are the first 1000 of the N=10000 site.
 No theme is written: copy the optout theme (themes/) into OUT_DIR before building.
 Standard library only.
 """
@@ -241,7 +241,7 @@ def page_body(rng, lang, link, code):
     blocks.append(para(1))
     blocks.append("\n".join(f"- {sentence(rng, lang, 3, 7)}" for _ in range(rng.randint(3, 5))))
     blocks.append(f"### {heading_text(rng, lang, used)}")
-    linked = para(1)
+    linked = [sentence(rng, lang)]  # not in `paras`: filling and trimming never touch the link
     linked.append(f"{sentence(rng, lang, 3, 6)[:-1]} ([{LINK_TEXT[lang]}]({link})).")
     blocks.append(linked)
     h = TABLE_HEAD[lang]
@@ -342,40 +342,56 @@ ai_policy:
   tdm_reservation: true
 """
 
-# Heavy layout: per page, a nav listing every page of the section and every tag with its
-# count. The per-page cost is O(section size + number of tags), so the total stays linear
-# in N (sections have 100 pages, there are 50 tags).
+# Heavy layout: the default page (title, TOC, content, tags, pager, the section's pages, as
+# the theme's page.html renders them) plus a <nav> listing every page of the section and every
+# tag with its count. The per-page cost is O(section size + number of tags), so the total stays
+# linear in N (sections have 100 pages, there are 50 tags).
+# The theme's base.html names its content block `main` (not `content`); a child block that
+# base.html does not define is silently dropped by Tera, so the name matters.
+# The theme's guide.html extends page.html and fills its blocks `after_title` and
+# `after_content`; this file replaces page.html for guide.html too, so it must define both
+# (Tera rejects a child block that no parent defines), although the site has no guides.
+# Only the documented template context is used (README "Template context"), no theme partials.
 HEAVY_PAGE_HTML = """\
 {% extends "base.html" %}
-{% block content %}
-<nav class="breadcrumbs">{% for b in breadcrumbs %}{% if not loop.first %} › {% endif %}<a href="{{ b.url }}">{{ b.title }}</a>{% endfor %}</nav>
-<article>
-  <h1>{{ page.title }}</h1>
-  {% if page.show_toc and page.toc %}
-  <nav class="toc"><ul>
-    {% for h in page.toc %}<li><a href="#{{ h.id }}">{{ h.title }}</a>{% if h.children %}<ul>{% for c in h.children %}<li><a href="#{{ c.id }}">{{ c.title }}</a></li>{% endfor %}</ul>{% endif %}</li>
-    {% endfor %}
-  </ul></nav>
-  {% endif %}
-  {{ page.content | safe }}
-  <ul class="page-tags">{% for t in page.tags %}<li><a href="{{ t.url }}">{{ t.name }}</a></li>{% endfor %}</ul>
+{% block title %}{{ page.title }} – {{ site.title }}{% endblock title %}
+{% block description %}{% if page.description %}{{ page.description }}{% else %}{{ site.description }}{% endif %}{% endblock description %}
+{% block canonical %}<link rel="canonical" href="{{ page.permalink }}">{% endblock canonical %}
+{% block crumb %}{{ page.title }}{% endblock crumb %}
+{% block main %}
+<article class="page">
+<h1>{{ page.title }}</h1>
+{% block after_title %}{% endblock after_title %}
+{% if page.description %}<p class="lead">{{ page.description }}</p>{% endif %}
+{% if page.show_toc and page.toc %}
+<nav class="toc"><ol>
+{% for h in page.toc %}<li><a href="#{{ h.id }}">{{ h.title }}</a>{% if h.children %}<ol>{% for c in h.children %}<li><a href="#{{ c.id }}">{{ c.title }}</a></li>{% endfor %}</ol>{% endif %}</li>
+{% endfor %}</ol></nav>
+{% endif %}
+<div class="content">
+{{ page.content | safe }}
+</div>
+{% block after_content %}{% endblock after_content %}
+{% if page.tags %}<ul class="tags">{% for t in page.tags %}<li><a href="{{ t.url }}" rel="tag">{{ t.name }}</a></li>{% endfor %}</ul>{% endif %}
 </article>
-<nav class="prev-next">
-  {% if prev %}<a href="{{ prev.url }}">{{ prev.title }}</a>{% endif %}
-  {% if next %}<a href="{{ next.url }}">{{ next.title }}</a>{% endif %}
-</nav>
+{% if prev or next %}<nav class="pager"><ul>
+{% if prev %}<li><a href="{{ prev.url }}" rel="prev">{{ prev.title }}</a></li>{% endif %}
+{% if next %}<li><a href="{{ next.url }}" rel="next">{{ next.title }}</a></li>{% endif %}
+</ul></nav>{% endif %}
+{% if section and section.pages %}<aside class="section-pages"><h2><a href="{{ section.url }}">{{ section.title }}</a></h2><ul>
+{% for p in section.pages %}{% if p.url == page.url %}<li><span aria-current="page">{{ p.title }}</span></li>
+{% else %}<li><a href="{{ p.url }}">{{ p.title }}</a></li>
+{% endif %}{% endfor %}</ul></aside>{% endif %}
 <nav class="bench-heavy">
-  <h2>{{ section.title }}</h2>
-  <ul class="section-pages">
-    {% for p in section.pages %}<li><a href="{{ p.url }}">{{ p.title }}</a></li>
-    {% endfor %}
-  </ul>
-  <ul class="tags">
-    {% for term in site_taxonomies.tags.terms %}<li><a href="{{ term.url }}">{{ term.name }}</a> ({{ term.count }})</li>
-    {% endfor %}
-  </ul>
+<h2>{{ section.title }}</h2>
+<ul class="bench-section-pages">
+{% for p in section.pages %}<li><a href="{{ p.url }}">{{ p.title }}</a></li>
+{% endfor %}</ul>
+<ul class="bench-tags">
+{% for term in site_taxonomies.tags.terms %}<li><a href="{{ term.url }}">{{ term.name }}</a> ({{ term.count }})</li>
+{% endfor %}</ul>
 </nav>
-{% endblock content %}
+{% endblock main %}
 """
 
 HUGO_TOML = """\
@@ -417,6 +433,13 @@ enableRobotsTXT = true
       url = "/en/s000/"
       weight = 2
 
+# optout writes one feed per language (/de/atom.xml), so only the home pages get RSS.
+[outputs]
+  home = ["HTML", "RSS"]
+  section = ["HTML"]
+  taxonomy = ["HTML"]
+  term = ["HTML"]
+
 [markup]
   [markup.highlight]
     noClasses = false
@@ -455,7 +478,12 @@ HUGO_BASEOF = """\
 <main>
 {{ block "main" . }}{{ end }}
 </main>
-<footer>{{ .Site.Title }}</footer>
+<footer>
+  <ul>
+    {{ with .Site.Home.OutputFormats.Get "rss" }}<li><a href="{{ .RelPermalink }}" type="application/rss+xml">Feed</a></li>{{ end }}
+    {{ with .Site.GetPage "/tags" }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}
+  </ul>
+</footer>
 </body>
 </html>
 """
@@ -465,6 +493,7 @@ HUGO_SINGLE = """\
 <nav class="breadcrumbs"><a href="{{ .Site.Home.RelPermalink }}">{{ .Site.Home.Title }}</a>{{ with .Parent }}{{ if not .IsHome }} › <a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ end }}</nav>
 <article>
   <h1>{{ .Title }}</h1>
+  {{ with .Description }}<p class="lead">{{ . }}</p>{{ end }}
   {{ .TableOfContents }}
   {{ .Content }}
   <ul class="page-tags">{{ range .GetTerms "tags" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul>
@@ -473,17 +502,24 @@ HUGO_SINGLE = """\
   {{ with .PrevInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}
   {{ with .NextInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}
 </nav>
+<aside class="section-pages">
+  <h2><a href="{{ .CurrentSection.RelPermalink }}">{{ .CurrentSection.Title }}</a></h2>
+  <ul>
+    {{ $current := . }}{{ range .CurrentSection.Pages }}{{ if eq .RelPermalink $current.RelPermalink }}<li><span aria-current="page">{{ .Title }}</span></li>{{ else }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}
+    {{ end }}
+  </ul>
+</aside>
 @HEAVY@{{ end }}
 """
 
 HUGO_SINGLE_HEAVY = """\
 <nav class="bench-heavy">
   <h2>{{ .CurrentSection.Title }}</h2>
-  <ul class="section-pages">
+  <ul class="bench-section-pages">
     {{ range .CurrentSection.Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>
     {{ end }}
   </ul>
-  <ul class="tags">
+  <ul class="bench-tags">
     {{ range $name, $pages := .Site.Taxonomies.tags }}<li><a href="{{ $pages.Page.RelPermalink }}">{{ $pages.Page.Title }}</a> ({{ $pages.Count }})</li>
     {{ end }}
   </ul>
@@ -498,6 +534,13 @@ HUGO_LIST = """\
   {{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ with .Description }} – {{ . }}{{ end }}</li>
   {{ end }}
 </ul>
+{{ end }}
+"""
+
+HUGO_404 = """\
+{{ define "main" }}
+<h1>404</h1>
+<p><a href="{{ .Site.Home.RelPermalink }}">{{ .Site.Home.Title }}</a></p>
 {{ end }}
 """
 
@@ -535,6 +578,8 @@ def hugo_links(text):
             return "".join(out)
         j = text.index(")", i)
         target = text[i + 3:j]
+        if target.endswith("/_index.md"):  # Hugo resolves a section by its directory
+            target = target[:-len("/_index.md")]
         out.append(text[start:i] + '](' + '{{< ref "' + target + '" >}}' + ")")
         start = j + 1
 
@@ -554,6 +599,7 @@ def generate(out, n, layout, hugo, seed):
         write(os.path.join(lay, "single.html"), single)
         write(os.path.join(lay, "list.html"), HUGO_LIST)
         write(os.path.join(hugo, "layouts", "index.html"), HUGO_INDEX)
+        write(os.path.join(hugo, "layouts", "404.html"), HUGO_404)
 
     def emit(rel, text):
         write(os.path.join(out, "content", rel), text)

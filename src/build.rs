@@ -365,15 +365,17 @@ pub fn check_anchor_links(markdown: &HashMap<PathBuf, Rendered>) -> Diagnostics 
     diags
 }
 
-/// With `OPTOUT_TIMINGS=1`, prints how long each stage took (for profiling builds).
-fn timing(stage: &str) {
-    use std::sync::OnceLock;
-    static START: OnceLock<Option<Instant>> = OnceLock::new();
-    let start = START.get_or_init(|| std::env::var_os("OPTOUT_TIMINGS").map(|_| Instant::now()));
-    if let Some(start) = start {
+/// With `OPTOUT_TIMINGS=1`, prints how long each stage took (for profiling builds and rebuilds).
+pub(crate) fn timing(stage: &str) {
+    use std::sync::{Mutex, OnceLock};
+    static LAST: OnceLock<Option<Mutex<Instant>>> = OnceLock::new();
+    let last =
+        LAST.get_or_init(|| std::env::var_os("OPTOUT_TIMINGS").map(|_| Mutex::new(Instant::now())));
+    if let Some(Ok(mut last)) = last.as_ref().map(Mutex::lock) {
         eprintln!(
-            "[{:>7.1} ms] {stage}",
-            start.elapsed().as_secs_f64() * 1000.0
+            "[{:>8.2} ms] {stage}",
+            last.elapsed().as_secs_f64() * 1000.0
         );
+        *last = Instant::now();
     }
 }

@@ -16,14 +16,14 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::build::{BuildOptions, Project, render_markdown};
+use crate::build::{BuildOptions, Project, render_markdown, timing};
 use crate::config::CONFIG_FILE;
 use crate::content::{self, CONTENT_DIR, Document, LoadOptions, SourceKind};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::output::Outputs;
 use crate::render::theme::SITE_TEMPLATES;
 use crate::render::{Renderer, SharedViews, Theme, shared_views};
-use crate::site::NodeId;
+use crate::site::{GraphChange, NodeId};
 
 /// What an update changed in the outputs, for the live-reload messages.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -106,7 +106,9 @@ impl Preview {
         }
         let mut full = self.dirty;
         let mut nodes: HashSet<NodeId> = HashSet::new();
+        // Theme changes re-render every listing and site file; metadata edits only some.
         let mut site_files = false;
+        let mut listings = Listings::default();
         if !plan.templates.is_empty() || plan.i18n || plan.statics {
             let root = self.root().to_path_buf();
             let theme = Theme::load(&root, &self.project.config)?;
@@ -117,9 +119,9 @@ impl Preview {
         if !plan.documents.is_empty() {
             match self.apply_documents(&plan.documents)? {
                 DocChange::Structure => full = true,
-                DocChange::Nodes(ids, listings) => {
+                DocChange::Nodes(ids, touched) => {
                     nodes.extend(ids);
-                    site_files |= listings;
+                    listings = touched;
                 }
             }
         }
@@ -131,6 +133,7 @@ impl Preview {
                 &self.project.options.render,
             )?);
         }
+        timing("apply: graph, markdown, views");
         let renderer = Renderer::with_views(
             &self.project.site,
             &self.project.theme,
@@ -160,9 +163,23 @@ impl Preview {
                 let (files, d) = renderer.render_site_files(tera);
                 diags.extend(d);
                 outputs.extend(files);
-            }
-            for (path, bytes) in &self.project.theme.assets.files {
-                outputs.insert(path.clone(), bytes.clone());
+                for (path, bytes) in &self.project.theme.assets.files {
+                    outputs.insert(path.clone(), bytes.clone());
+                }
+            } else {
+                let (terms, d) =
+                    renderer.render_terms(tera, &renderer.terms_listing(&listings.terms_of));
+                diags.extend(d);
+                outputs.extend(terms);
+                if listings.feeds {
+                    for lang in self.project.config.langs() {
+                        outputs
+                            .insert(format!("{lang}/atom.xml"), renderer.feed(lang).into_bytes());
+                    }
+                }
+                if listings.sitemap {
+                    outputs.insert("sitemap.xml".into(), renderer.sitemap().into_bytes());
+                }
             }
             (
                 outputs,
@@ -170,7 +187,9 @@ impl Preview {
                 crate::render::dedupe_template_errors(diags),
             )
         };
-        let expected = renderer.output_paths();
+        timing("apply: render");
+        // Which files exist changes only with the structure or the theme (listings, assets).
+        let expected = (full || site_files).then(|| renderer.output_paths());
         if diags.has_errors() {
             self.dirty = true;
             return Err(diags.sorted());
@@ -181,14 +200,17 @@ impl Preview {
             s
         } else {
             let mut s = self.merge(fresh);
-            // Listings that no longer exist (a tag nobody uses any more) disappear.
-            let stale: Vec<String> = self
-                .outputs
-                .files
-                .keys()
-                .filter(|k| !expected.contains(*k))
-                .cloned()
-                .collect();
+            // Files that no longer exist (an old fingerprinted stylesheet) disappear.
+            let stale: Vec<String> = match &expected {
+                Some(expected) => self
+                    .outputs
+                    .files
+                    .keys()
+                    .filter(|k| !expected.contains(*k))
+                    .cloned()
+                    .collect(),
+                None => Vec::new(),
+            };
             for path in stale {
                 self.outputs.files.remove(&path);
                 s.removed.push(path);
@@ -196,6 +218,7 @@ impl Preview {
             s
         };
         self.dirty = false;
+        timing("apply: merge");
         summary.css_only = plan.css_only && !summary.changed.is_empty();
         summary.rendered_pages = rendered_pages;
         Ok(summary)
@@ -330,11 +353,16 @@ impl Preview {
             return Err(diags.sorted());
         }
         let site = &self.project.site;
-        let old_urls: HashMap<PathBuf, String> = site
-            .nodes
-            .iter()
-            .map(|n| (n.doc.source.clone(), n.url.clone()))
-            .collect();
+        let in_place = site.applies_in_place(&loaded);
+        // Old URLs are only needed to find what moved; an in-place edit moves nothing.
+        let old_urls: HashMap<PathBuf, String> = if in_place {
+            HashMap::new()
+        } else {
+            site.nodes
+                .iter()
+                .map(|n| (n.doc.source.clone(), n.url.clone()))
+                .collect()
+        };
         let old_docs: HashMap<PathBuf, Document> = loaded
             .iter()
             .filter_map(|(s, _)| {
@@ -344,20 +372,27 @@ impl Preview {
             })
             .collect();
         // 2. Update the graph, all changes at once.
-        if let Err(e) = self.project.site.apply(loaded.clone()) {
-            return Err(e);
-        }
+        let graph_change = self.project.site.apply(loaded.clone())?;
         let site = &self.project.site;
-        let new_urls: HashMap<PathBuf, String> = site
-            .nodes
-            .iter()
-            .map(|n| (n.doc.source.clone(), n.url.clone()))
-            .collect();
-        let moved: HashSet<&PathBuf> = old_urls
-            .keys()
-            .chain(new_urls.keys())
-            .filter(|s| old_urls.get(*s) != new_urls.get(*s))
-            .collect();
+        let moved: HashSet<PathBuf> = if graph_change == GraphChange::Structure {
+            let new_urls: HashMap<&PathBuf, &String> =
+                site.nodes.iter().map(|n| (&n.doc.source, &n.url)).collect();
+            let mut moved: HashSet<PathBuf> = old_urls
+                .iter()
+                .filter(|(s, u)| new_urls.get(s) != Some(u))
+                .map(|(s, _)| s.clone())
+                .collect();
+            moved.extend(
+                new_urls
+                    .keys()
+                    .filter(|s| !old_urls.contains_key(**s))
+                    .map(|s| (*s).clone()),
+            );
+            moved
+        } else {
+            HashSet::new()
+        };
+        timing("apply_documents: link");
         // 3. Markdown: the changed documents, and those linking to a moved one.
         for (source, doc) in &loaded {
             if doc.is_none() {
@@ -386,38 +421,27 @@ impl Preview {
             self.dirty = true;
             return Err(md_diags.sorted());
         }
+        timing("apply_documents: markdown");
         // 4. What to re-render.
-        let meta_changed: Vec<&PathBuf> = loaded
-            .iter()
-            .filter(|(s, d)| old_docs.get(s).map(|o| &o.meta) != d.as_ref().map(|d| &d.meta))
-            .map(|(s, _)| s)
-            .collect();
-        if meta_changed.is_empty() {
-            return Ok(DocChange::Nodes(to_render, false));
-        }
-        self.views = Arc::new(shared_views(
-            site,
-            &self.project.theme,
-            &self.project.options.render,
-        )?);
-        let structural = !moved.is_empty()
-            || meta_changed.iter().any(|s| {
-                let old = old_docs.get(*s);
-                let new = site.by_source.get(*s).map(|&id| &site.node(id).doc);
-                let section = new.is_some_and(|d| d.key.is_section())
-                    || old.is_some_and(|d| d.key.is_section());
-                let aliases = old.map(|d| &d.meta.aliases) != new.map(|d| &d.meta.aliases);
-                section || aliases
-            });
-        if structural {
+        if graph_change == GraphChange::Structure {
             return Ok(DocChange::Structure);
         }
+        let changed_meta: Vec<NodeId> = loaded
+            .iter()
+            .filter(|(s, d)| old_docs.get(s).map(|o| &o.meta) != d.as_ref().map(|d| &d.meta))
+            .filter_map(|(s, _)| site.by_source.get(s).copied())
+            .collect();
+        if changed_meta.is_empty() {
+            return Ok(DocChange::Nodes(to_render, Listings::default()));
+        }
+        // A section's title is in the breadcrumbs and listings of everything below it.
+        if changed_meta.iter().any(|&id| site.node(id).is_section()) {
+            return Ok(DocChange::Structure);
+        }
+        Arc::make_mut(&mut self.views).refresh(site, &changed_meta);
         let mut ids: HashSet<NodeId> = to_render.into_iter().collect();
-        let mut tags_changed = false;
-        for source in &meta_changed {
-            let Some(&id) = site.by_source.get(*source) else {
-                continue;
-            };
+        let mut dates_changed = false;
+        for &id in &changed_meta {
             let node = site.node(id);
             ids.insert(id);
             ids.extend(node.translations.iter().copied());
@@ -425,32 +449,35 @@ impl Preview {
                 ids.insert(p);
                 ids.extend(site.node(p).pages.iter().copied());
             }
-            tags_changed |=
-                old_docs.get(*source).map(|o| &o.meta.tags) != Some(&node.doc.meta.tags);
+            let old = old_docs
+                .get(&node.doc.source)
+                .map(|o| (&o.meta.date, &o.meta.updated));
+            dates_changed |= old != Some((&node.doc.meta.date, &node.doc.meta.updated));
         }
-        if tags_changed {
-            let renderer = Renderer::with_views(
-                site,
-                &self.project.theme,
-                &self.project.theme.assets,
-                &self.project.markdown,
-                self.views.clone(),
-            );
-            for (name, source) in &self.project.theme.template_sources {
-                if source.contains("site_taxonomies") {
-                    ids.extend(renderer.template_users(name));
-                }
-            }
-        }
-        Ok(DocChange::Nodes(ids.into_iter().collect(), true))
+        let listings = Listings {
+            terms_of: changed_meta,
+            feeds: true,
+            sitemap: dates_changed,
+        };
+        Ok(DocChange::Nodes(ids.into_iter().collect(), listings))
     }
 }
 
+/// Which listings and site files a metadata edit touches.
+#[derive(Debug, Default)]
+struct Listings {
+    /// Term pages listing these nodes.
+    terms_of: Vec<NodeId>,
+    feeds: bool,
+    /// The sitemap carries dates, not titles.
+    sitemap: bool,
+}
+
 enum DocChange {
-    /// URLs or sections changed: render everything again.
+    /// URLs, sections or tags changed: render everything again.
     Structure,
-    /// Re-render these nodes; `true`: also listings and site files (feeds, sitemap, taxonomies).
-    Nodes(Vec<NodeId>, bool),
+    /// Re-render these nodes and listings.
+    Nodes(Vec<NodeId>, Listings),
 }
 
 /// The difference between two output sets.

@@ -12,6 +12,7 @@ use crate::site::{NodeId, Site};
 
 /// Template values are Tera's reference-counted `Value`s: cloning one into a page's context is a
 /// pointer copy, however many pages a section lists.
+#[derive(Clone)]
 pub struct SharedViews {
     /// Per node: `{title, description, url, weight, date, platform}`.
     pub links: Vec<TeraValue>,
@@ -38,19 +39,8 @@ impl SharedViews {
         live_reload: &str,
         menu_urls: &HashMap<Lang, Vec<(String, String)>>,
     ) -> Self {
-        let links: Vec<Value> = site
-            .nodes
-            .iter()
-            .map(|n| {
-                json!({
-                    "title": n.doc.meta.title,
-                    "description": n.doc.meta.description,
-                    "url": site.config.path_url(&n.url),
-                    "weight": n.doc.meta.weight,
-                    "date": n.doc.meta.date.map(|d| d.to_string()),
-                    "platform": n.doc.meta.guide.as_ref().map(|g| g.platform.clone()),
-                })
-            })
+        let links: Vec<Value> = (0..site.nodes.len())
+            .map(|id| link_value(site, id))
             .collect();
         let mut sections = HashMap::new();
         for (id, n) in site
@@ -59,14 +49,7 @@ impl SharedViews {
             .enumerate()
             .filter(|(_, n)| n.is_section())
         {
-            sections.insert(id, json!({
-                "title": n.doc.meta.title,
-                "description": n.doc.meta.description,
-                "url": site.config.path_url(&n.url),
-                "permalink": site.config.permalink(&n.url),
-                "pages": n.pages.iter().map(|&p| links[p].clone()).collect::<Vec<_>>(),
-                "subsections": n.subsections.iter().map(|&p| links[p].clone()).collect::<Vec<_>>(),
-            }));
+            sections.insert(id, section_value(site, n, &|p| links[p].clone()));
         }
         let languages: Vec<Value> = site.config.languages.iter().map(|(code, l)| json!({
             "code": code, "name": l.name, "title": l.title, "url": site.config.path_url(&format!("/{code}/")),
@@ -108,6 +91,50 @@ impl SharedViews {
             taxonomies: taxonomies.iter().map(|(k, v)| (k.clone(), tv(v))).collect(),
         }
     }
+}
+
+impl SharedViews {
+    /// Brings the views up to date after the metadata (not the URLs) of `ids` changed: their
+    /// links, and the listings of their sections. Node ids must be those of the current graph.
+    pub fn refresh(&mut self, site: &Site, ids: &[NodeId]) {
+        let mut parents = std::collections::BTreeSet::new();
+        for &id in ids {
+            self.links[id] = tv(&link_value(site, id));
+            parents.extend(site.node(id).parent);
+            if site.node(id).is_section() {
+                parents.insert(id);
+            }
+        }
+        for p in parents {
+            let value = section_value(site, site.node(p), &|child| link_value(site, child));
+            self.sections_tera.insert(p, tv(&value));
+            self.sections.insert(p, value);
+        }
+    }
+}
+
+/// What listings show of a page: `{title, description, url, weight, date, platform}`.
+fn link_value(site: &Site, id: NodeId) -> Value {
+    let n = site.node(id);
+    json!({
+        "title": n.doc.meta.title,
+        "description": n.doc.meta.description,
+        "url": site.config.path_url(&n.url),
+        "weight": n.doc.meta.weight,
+        "date": n.doc.meta.date.map(|d| d.to_string()),
+        "platform": n.doc.meta.guide.as_ref().map(|g| g.platform.clone()),
+    })
+}
+
+fn section_value(site: &Site, n: &crate::site::Node, link: &dyn Fn(NodeId) -> Value) -> Value {
+    json!({
+        "title": n.doc.meta.title,
+        "description": n.doc.meta.description,
+        "url": site.config.path_url(&n.url),
+        "permalink": site.config.permalink(&n.url),
+        "pages": n.pages.iter().map(|&p| link(p)).collect::<Vec<_>>(),
+        "subsections": n.subsections.iter().map(|&p| link(p)).collect::<Vec<_>>(),
+    })
 }
 
 pub fn taxonomy_view(

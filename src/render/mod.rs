@@ -207,39 +207,69 @@ impl<'a> Renderer<'a> {
 
     /// Term lists and term pages of every taxonomy.
     pub fn render_taxonomies(&self, tera: &tera::Tera) -> (Outputs, Diagnostics) {
-        let mut outputs = Outputs::default();
-        let mut diags = Diagnostics::new();
+        let all: Vec<(usize, usize)> = self
+            .site
+            .taxonomies
+            .iter()
+            .enumerate()
+            .flat_map(|(t, tax)| (0..tax.terms.len()).map(move |i| (t, i)))
+            .collect();
+        let (mut outputs, mut diags) = self.render_terms(tera, &all);
         for tax in &self.site.taxonomies {
             let strings = self.theme.i18n.get(&tax.lang);
-            let tax_view = context::taxonomy_view(self.site, tax, strings);
-            let base = self.base_context(&tax.lang, &tax.url, self.taxonomy_translations(tax));
-            let mut ctx = base;
-            ctx.insert("taxonomy", &tax_view);
+            let mut ctx = self.base_context(&tax.lang, &tax.url, self.taxonomy_translations(tax));
+            ctx.insert("taxonomy", &context::taxonomy_view(self.site, tax, strings));
             match self.render_template(tera, "taxonomy.html", ctx, Path::new("site.yaml")) {
                 Ok(html) => outputs.insert(output_path(&tax.url), html.into_bytes()),
                 Err(d) => diags.push(d),
             }
-            for term in &tax.terms {
-                let mut ctx =
-                    self.base_context(&tax.lang, &term.url, self.taxonomy_translations(tax));
-                ctx.insert("taxonomy", &tax_view);
-                let mut term_view = tera::Map::new();
-                term_view.insert("name".into(), term.name.as_str().into());
-                term_view.insert("url".into(), self.site.config.path_url(&term.url).into());
-                let pages: Vec<tera::Value> = term
-                    .pages
-                    .iter()
-                    .map(|&p| self.views.links[p].clone())
-                    .collect();
-                term_view.insert("pages".into(), pages.as_slice().into());
-                ctx.insert_value("term", tera::Value::from(term_view));
-                match self.render_template(tera, "term.html", ctx, Path::new("site.yaml")) {
-                    Ok(html) => outputs.insert(output_path(&term.url), html.into_bytes()),
-                    Err(d) => diags.push(d),
-                }
+        }
+        (outputs, diags)
+    }
+
+    /// The pages of the given terms, as (taxonomy index, term index) pairs.
+    pub fn render_terms(
+        &self,
+        tera: &tera::Tera,
+        terms: &[(usize, usize)],
+    ) -> (Outputs, Diagnostics) {
+        let mut outputs = Outputs::default();
+        let mut diags = Diagnostics::new();
+        for &(t, i) in terms {
+            let tax = &self.site.taxonomies[t];
+            let term = &tax.terms[i];
+            let strings = self.theme.i18n.get(&tax.lang);
+            let mut ctx = self.base_context(&tax.lang, &term.url, self.taxonomy_translations(tax));
+            ctx.insert("taxonomy", &context::taxonomy_view(self.site, tax, strings));
+            let mut term_view = tera::Map::new();
+            term_view.insert("name".into(), term.name.as_str().into());
+            term_view.insert("url".into(), self.site.config.path_url(&term.url).into());
+            let pages: Vec<tera::Value> = term
+                .pages
+                .iter()
+                .map(|&p| self.views.links[p].clone())
+                .collect();
+            term_view.insert("pages".into(), pages.as_slice().into());
+            ctx.insert_value("term", tera::Value::from(term_view));
+            match self.render_template(tera, "term.html", ctx, Path::new("site.yaml")) {
+                Ok(html) => outputs.insert(output_path(&term.url), html.into_bytes()),
+                Err(d) => diags.push(d),
             }
         }
         (outputs, diags)
+    }
+
+    /// (taxonomy index, term index) of every term that lists one of `ids`.
+    pub fn terms_listing(&self, ids: &[NodeId]) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for (t, tax) in self.site.taxonomies.iter().enumerate() {
+            for (i, term) in tax.terms.iter().enumerate() {
+                if term.pages.iter().any(|p| ids.contains(p)) {
+                    out.push((t, i));
+                }
+            }
+        }
+        out
     }
 
     fn taxonomy_translations(&self, tax: &crate::site::Taxonomy) -> Vec<(Lang, String)> {

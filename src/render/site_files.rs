@@ -110,7 +110,7 @@ impl Renderer<'_> {
         paths
     }
 
-    fn feed(&self, lang: &Lang) -> String {
+    pub fn feed(&self, lang: &Lang) -> String {
         let cfg = &self.site.config;
         let mut entries: Vec<NodeId> = (0..self.site.nodes.len())
             .filter(|&id| {
@@ -191,7 +191,7 @@ impl Renderer<'_> {
         s
     }
 
-    fn sitemap(&self) -> String {
+    pub fn sitemap(&self) -> String {
         let cfg = &self.site.config;
         let mut s = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",

@@ -66,6 +66,9 @@ pub struct Site {
     pub by_key: HashMap<(DocKey, Lang), NodeId>,
     /// Per language, in configuration order.
     pub taxonomies: Vec<Taxonomy>,
+    /// Each node's position in reading order (weight, then title, then source path): computed once
+    /// per link, so sorting a listing compares two integers.
+    rank: Vec<usize>,
 }
 
 impl Site {
@@ -80,6 +83,7 @@ impl Site {
             by_source: HashMap::new(),
             by_key: HashMap::new(),
             taxonomies: Vec::new(),
+            rank: Vec::new(),
         };
         site.link()?;
         Ok(site)
@@ -88,7 +92,13 @@ impl Site {
     /// Replaces, adds (`Some` for a new source) or removes (`None`) documents and re-links once,
     /// so a change that is only consistent as a whole (a section moved with its pages) works.
     /// On error the graph is left as it was, so the preview keeps serving the last good site.
-    pub fn apply(&mut self, changes: Vec<(PathBuf, Option<Document>)>) -> Result<(), Diagnostics> {
+    pub fn apply(
+        &mut self,
+        changes: Vec<(PathBuf, Option<Document>)>,
+    ) -> Result<GraphChange, Diagnostics> {
+        if let Some(kind) = self.apply_in_place(&changes) {
+            return Ok(kind);
+        }
         let changed: std::collections::HashSet<PathBuf> =
             changes.iter().map(|(s, _)| s.clone()).collect();
         let (removed, mut kept): (Vec<Node>, Vec<Node>) = std::mem::take(&mut self.nodes)
@@ -98,7 +108,7 @@ impl Site {
         kept.sort_by(|a, b| a.doc.source.cmp(&b.doc.source));
         self.nodes = kept;
         match self.link() {
-            Ok(()) => Ok(()),
+            Ok(()) => Ok(GraphChange::Structure),
             Err(e) => {
                 let mut restored: Vec<Node> = std::mem::take(&mut self.nodes)
                     .into_iter()
@@ -112,6 +122,59 @@ impl Site {
                 Err(e)
             }
         }
+    }
+
+    /// Edits that leave every URL, section and tag as it was replace the documents where they
+    /// are: nothing to re-link (a body edit) or only the reading order (a new title or weight).
+    /// That is what keeps a save in the preview in the millisecond range on a large site.
+    fn apply_in_place(&mut self, changes: &[(PathBuf, Option<Document>)]) -> Option<GraphChange> {
+        let positions = self.in_place_positions(changes)?;
+        let mut kind = GraphChange::None;
+        for (&i, (_, doc)) in positions.iter().zip(changes) {
+            let Some(doc) = doc else { continue };
+            let old = &self.nodes[i].doc.meta;
+            if old.title != doc.meta.title || old.weight != doc.meta.weight {
+                kind = GraphChange::Order;
+            }
+            self.nodes[i].doc = doc.clone();
+        }
+        if kind == GraphChange::Order {
+            self.rank_nodes();
+            self.order_children();
+            let rank = &self.rank;
+            for tax in &mut self.taxonomies {
+                for term in &mut tax.terms {
+                    term.pages.sort_by_key(|&p| rank[p]);
+                }
+            }
+        }
+        Some(kind)
+    }
+
+    /// Whether [`Site::apply`] can take these changes without re-linking the graph.
+    pub fn applies_in_place(&self, changes: &[(PathBuf, Option<Document>)]) -> bool {
+        self.in_place_positions(changes).is_some()
+    }
+
+    fn in_place_positions(&self, changes: &[(PathBuf, Option<Document>)]) -> Option<Vec<usize>> {
+        let mut positions = Vec::with_capacity(changes.len());
+        for (source, doc) in changes {
+            let doc = doc.as_ref()?;
+            let i = self
+                .nodes
+                .binary_search_by(|n| n.doc.source.as_path().cmp(source))
+                .ok()?;
+            let (old, new) = (&self.nodes[i].doc.meta, &doc.meta);
+            let same_place = old.slug == new.slug
+                && old.tags == new.tags
+                && old.aliases == new.aliases
+                && old.draft == new.draft;
+            if !same_place {
+                return None;
+            }
+            positions.push(i);
+        }
+        Some(positions)
     }
 
     /// The documents of the graph, for rebuilding it after a change.
@@ -135,6 +198,7 @@ impl Site {
             return Err(diags.sorted());
         }
         self.compute_urls(&mut diags);
+        self.rank_nodes();
         self.order_children();
         self.taxonomies = taxonomy::collect(self, &mut diags);
         self.check_url_collisions(&mut diags);
@@ -281,12 +345,23 @@ impl Site {
 
     /// Weight ascending, then title (case-insensitive), then source path: total and stable.
     pub fn reading_order(&self, a: NodeId, b: NodeId) -> std::cmp::Ordering {
-        let (a, b) = (&self.nodes[a].doc, &self.nodes[b].doc);
-        (a.meta.weight, a.meta.title.to_lowercase(), &a.source).cmp(&(
-            b.meta.weight,
-            b.meta.title.to_lowercase(),
-            &b.source,
-        ))
+        self.rank[a].cmp(&self.rank[b])
+    }
+
+    fn rank_nodes(&mut self) {
+        // Nodes are sorted by source path, so the id breaks ties by path.
+        let mut order: Vec<(i64, String, NodeId)> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(id, n)| (n.doc.meta.weight, n.doc.meta.title.to_lowercase(), id))
+            .collect();
+        order.sort_unstable();
+        let mut rank = vec![0; self.nodes.len()];
+        for (position, (_, _, id)) in order.into_iter().enumerate() {
+            rank[id] = position;
+        }
+        self.rank = rank;
     }
 
     fn check_url_collisions(&self, diags: &mut Diagnostics) {
@@ -349,6 +424,17 @@ impl Site {
         }
         self.homes.get(lang).copied().unwrap_or(id)
     }
+}
+
+/// What an update did to the graph, so the preview knows what to re-render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GraphChange {
+    /// Same URLs, order and tags: only the changed documents' own data differs.
+    None,
+    /// Same URLs and tags, but a title or weight changed: listings may be in a new order.
+    Order,
+    /// URLs, sections, tags or aliases changed: everything was re-linked.
+    Structure,
 }
 
 fn blank_node(doc: Document) -> Node {
