@@ -351,3 +351,31 @@ fn html_in_front_matter_and_markdown_is_escaped() {
             .contains("&lt;script&gt;alert(1)&lt;/script&gt;")
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_site_are_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "top secret").unwrap();
+    std::fs::write(
+        outside.path().join("page.de.md"),
+        "---\ntitle: Geheim\n---\ntop secret\n",
+    )
+    .unwrap();
+    broken(
+        |f| {
+            std::fs::create_dir_all(f.root().join("static")).unwrap();
+            std::os::unix::fs::symlink(
+                outside.path().join("secret.txt"),
+                f.root().join("static/secret.txt"),
+            )
+            .unwrap();
+            std::os::unix::fs::symlink(outside.path(), f.root().join("content/guides/outside"))
+                .unwrap();
+        },
+        &[
+            "static/secret.txt: error: symbolic link to outside the site",
+            "content/guides/outside: error: symbolic link to outside the site",
+        ],
+    );
+}

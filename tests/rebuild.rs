@@ -64,12 +64,22 @@ fn every_kind_of_change_matches_a_full_build() {
 
     // Weight reorders the section (prev/next, listings); a date changes feeds and the sitemap.
     let de = std::fs::read_to_string(f.root().join("content/guides/instagram.de.md")).unwrap();
-    f.write("content/guides/instagram.de.md", &de.replace("weight: 20", "weight: 1"));
+    f.write(
+        "content/guides/instagram.de.md",
+        &de.replace("weight: 20", "weight: 1"),
+    );
     step(&f, &mut preview, &["content/guides/instagram.de.md"]);
     let de = std::fs::read_to_string(f.root().join("content/guides/instagram.de.md")).unwrap();
-    f.write("content/guides/instagram.de.md", &de.replace("weight: 1", "weight: 1\ndate: 2026-01-02"));
+    f.write(
+        "content/guides/instagram.de.md",
+        &de.replace("weight: 1", "weight: 1\ndate: 2026-01-02"),
+    );
     let s = step(&f, &mut preview, &["content/guides/instagram.de.md"]);
-    assert!(s.changed.contains(&"sitemap.xml".to_string()) && s.changed.contains(&"de/atom.xml".to_string()), "{s:?}");
+    assert!(
+        s.changed.contains(&"sitemap.xml".to_string())
+            && s.changed.contains(&"de/atom.xml".to_string()),
+        "{s:?}"
+    );
 
     // Tags: taxonomy pages appear and disappear.
     let de = std::fs::read_to_string(f.root().join("content/guides/facebook.de.md")).unwrap();

@@ -201,10 +201,11 @@ pub fn discover(
         );
         return (markdown, neutral, diags);
     }
-    for entry in walkdir::WalkDir::new(&content)
+    let mut walk = walkdir::WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
-    {
+        .into_iter();
+    while let Some(entry) = walk.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -223,6 +224,22 @@ pub fn discover(
                 continue;
             }
         };
+        // A link (to a file or a directory) must stay inside the site.
+        if entry.path_is_symlink() && !inside_root(root, entry.path()) {
+            let rel = entry
+                .path()
+                .strip_prefix(root)
+                .unwrap_or(entry.path())
+                .to_path_buf();
+            diags.push(
+                Diagnostic::error(rel, "symbolic link to outside the site")
+                    .hint("copy the file into content/ instead"),
+            );
+            if entry.file_type().is_dir() {
+                walk.skip_current_dir();
+            }
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -237,6 +254,15 @@ pub fn discover(
         }
     }
     (markdown, neutral, diags)
+}
+
+/// Whether `path` (after following symbolic links) lies inside `root`. The site may be built from
+/// an untrusted pull request: a link to `/etc/passwd` must not end up published.
+pub fn inside_root(root: &Path, path: &Path) -> bool {
+    match (root.canonicalize(), path.canonicalize()) {
+        (Ok(root), Ok(path)) => path.starts_with(root),
+        _ => false,
+    }
 }
 
 /// Loads all documents. Documents that failed are left out; their errors are in the diagnostics.
