@@ -157,15 +157,9 @@ impl Preview {
                 outputs.insert(path, bytes);
             }
             if site_files {
-                let (listings, d) = renderer.render_taxonomies(tera);
+                let (rest, d) = renderer.render_site_wide(tera);
                 diags.extend(d);
-                outputs.extend(listings);
-                let (files, d) = renderer.render_site_files(tera);
-                diags.extend(d);
-                outputs.extend(files);
-                for (path, bytes) in &self.project.theme.assets.files {
-                    outputs.insert(path.clone(), bytes.clone());
-                }
+                outputs.extend(rest);
             } else {
                 let (terms, d) =
                     renderer.render_terms(tera, &renderer.terms_listing(&listings.terms_of));

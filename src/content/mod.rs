@@ -201,18 +201,35 @@ pub fn discover(
         );
         return (markdown, neutral, diags);
     }
-    let mut walk = walkdir::WalkDir::new(&content)
+    for file in site_files(root, Path::new(CONTENT_DIR), &mut diags) {
+        let Ok(rel) = file.strip_prefix(&content) else {
+            continue;
+        };
+        match classify(config, rel) {
+            Ok(SourceKind::Markdown { key, lang }) => markdown.push((rel.to_path_buf(), key, lang)),
+            Ok(SourceKind::Neutral { key }) => neutral.push(key),
+            Ok(SourceKind::Ignored) => {}
+            Err(d) => diags.push(d),
+        }
+    }
+    (markdown, neutral, diags)
+}
+
+/// Every file below `root/dir`, sorted by name, following symbolic links that stay inside the site.
+/// Link loops, unreadable entries and links out of the site become diagnostics: the site may be
+/// built from an untrusted pull request, and a link to `/etc/passwd` must not end up published.
+pub fn site_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut walk = walkdir::WalkDir::new(root.join(dir))
         .follow_links(true)
         .sort_by_file_name()
         .into_iter();
     while let Some(entry) = walk.next() {
+        let relative = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf())
-                    .unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
+                let path = e.path().map(relative).unwrap_or_else(|| dir.to_path_buf());
                 let msg = if e.loop_ancestor().is_some() {
                     "symbolic link loop".to_string()
                 } else {
@@ -224,36 +241,21 @@ pub fn discover(
                 continue;
             }
         };
-        // A link (to a file or a directory) must stay inside the site.
         if entry.path_is_symlink() && !inside_root(root, entry.path()) {
-            let rel = entry
-                .path()
-                .strip_prefix(root)
-                .unwrap_or(entry.path())
-                .to_path_buf();
             diags.push(
-                Diagnostic::error(rel, "symbolic link to outside the site")
-                    .hint("copy the file into content/ instead"),
+                Diagnostic::error(relative(entry.path()), "symbolic link to outside the site")
+                    .hint("copy the file into the site instead"),
             );
             if entry.file_type().is_dir() {
                 walk.skip_current_dir();
             }
             continue;
         }
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Ok(rel) = entry.path().strip_prefix(&content) else {
-            continue;
-        };
-        match classify(config, rel) {
-            Ok(SourceKind::Markdown { key, lang }) => markdown.push((rel.to_path_buf(), key, lang)),
-            Ok(SourceKind::Neutral { key }) => neutral.push(key),
-            Ok(SourceKind::Ignored) => {}
-            Err(d) => diags.push(d),
+        if entry.file_type().is_file() {
+            files.push(entry.into_path());
         }
     }
-    (markdown, neutral, diags)
+    files
 }
 
 /// Whether `path` (after following symbolic links) lies inside `root`. The site may be built from

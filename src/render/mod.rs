@@ -193,16 +193,22 @@ impl<'a> Renderer<'a> {
         for (path, bytes) in pages {
             outputs.insert(path, bytes);
         }
-        let (listings, d) = self.render_taxonomies(tera);
+        let (rest, d) = self.render_site_wide(tera);
         diags.extend(d);
-        outputs.extend(listings);
+        outputs.extend(rest);
+        (outputs, dedupe_template_errors(diags))
+    }
+
+    /// Everything that is not a page: taxonomy listings, site files and static assets.
+    pub fn render_site_wide(&self, tera: &tera::Tera) -> (Outputs, Diagnostics) {
+        let (mut outputs, mut diags) = self.render_taxonomies(tera);
         let (files, d) = self.render_site_files(tera);
         diags.extend(d);
         outputs.extend(files);
         for (path, bytes) in &self.assets.files {
             outputs.insert(path.clone(), bytes.clone());
         }
-        (outputs, dedupe_template_errors(diags))
+        (outputs, diags)
     }
 
     /// Term lists and term pages of every taxonomy.

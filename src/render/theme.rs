@@ -165,47 +165,15 @@ fn collect_files(
     if !abs.is_dir() {
         return;
     }
-    let mut walk = walkdir::WalkDir::new(&abs)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter();
-    while let Some(entry) = walk.next() {
-        // A link (to a file or a directory) must stay inside the site: a build from an untrusted
-        // pull request must not publish `/etc/passwd`.
-        if let Ok(e) = &entry {
-            if e.path_is_symlink() && !crate::content::inside_root(root, e.path()) {
-                let rel = e
-                    .path()
-                    .strip_prefix(root)
-                    .unwrap_or(e.path())
-                    .to_path_buf();
-                diags.push(
-                    Diagnostic::error(rel, "symbolic link to outside the site")
-                        .hint("copy the file into the site instead"),
-                );
-                if e.file_type().is_dir() {
-                    walk.skip_current_dir();
-                }
-                continue;
-            }
+    for file in crate::content::site_files(root, dir, diags) {
+        let Ok(rel) = file.strip_prefix(&abs) else {
+            continue;
+        };
+        let name = rel.to_string_lossy().replace('\\', "/");
+        if name.split('/').any(|part| part.starts_with('.')) || name.ends_with('~') {
+            continue;
         }
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                let Ok(rel) = e.path().strip_prefix(&abs) else {
-                    continue;
-                };
-                let name = rel.to_string_lossy().replace('\\', "/");
-                if name.split('/').any(|part| part.starts_with('.')) || name.ends_with('~') {
-                    continue;
-                }
-                out.insert(name, dir.join(rel));
-            }
-            Ok(_) => {}
-            Err(e) => diags.push(
-                Diagnostic::error(dir, format!("cannot read: {e}"))
-                    .hint("remove the link loop or fix the permissions"),
-            ),
-        }
+        out.insert(name, dir.join(rel));
     }
 }
 
