@@ -64,6 +64,9 @@ pub struct LanguageConfig {
     pub description: String,
     #[serde(default)]
     pub menu: Vec<MenuEntry>,
+    /// Links in every page's footer (imprint, privacy policy).
+    #[serde(default)]
+    pub footer_menu: Vec<MenuEntry>,
 }
 
 /// A menu entry; `url` is either a content reference (`@/guides/_index.md`) or a URL path.

@@ -37,7 +37,7 @@ impl SharedViews {
         i18n: &HashMap<Lang, std::collections::BTreeMap<String, String>>,
         csp: &str,
         live_reload: &str,
-        menu_urls: &HashMap<Lang, Vec<(String, String)>>,
+        (menu_urls, footer_urls): (&super::Menu, &super::Menu),
     ) -> Self {
         let links: Vec<Value> = (0..site.nodes.len())
             .map(|id| link_value(site, id))
@@ -63,6 +63,12 @@ impl SharedViews {
                 .flatten()
                 .map(|(name, url)| json!({"name": name, "url": url}))
                 .collect();
+            let footer_menu: Vec<Value> = footer_urls
+                .get(code)
+                .into_iter()
+                .flatten()
+                .map(|(name, url)| json!({"name": name, "url": url}))
+                .collect();
             site_views.insert(
                 code.clone(),
                 json!({
@@ -73,6 +79,7 @@ impl SharedViews {
                     "default_language": site.config.default_language,
                     "languages": languages,
                     "menu": menu,
+                    "footer_menu": footer_menu,
                     "csp": csp,
                     "live_reload": live_reload,
                 }),

@@ -51,9 +51,15 @@ pub fn shared_views(
     theme: &Theme,
     options: &RenderOptions,
 ) -> Result<SharedViews, Diagnostics> {
-    let menus = resolve_menus(site)?;
+    let (menu, footer_menu) = resolve_menus(site)?;
     let live = options.live_reload.clone().unwrap_or_default();
-    Ok(SharedViews::new(site, &theme.i18n, CSP, &live, &menus))
+    Ok(SharedViews::new(
+        site,
+        &theme.i18n,
+        CSP,
+        &live,
+        (&menu, &footer_menu),
+    ))
 }
 
 impl<'a> Renderer<'a> {
@@ -361,13 +367,34 @@ pub fn output_path(url: &str) -> String {
 }
 
 /// Menu entries of every language with their `@/…` references resolved to URLs.
-fn resolve_menus(site: &Site) -> Result<HashMap<Lang, Vec<(String, String)>>, Diagnostics> {
+/// Menu entries per language, `(name, url)` with `@/…` references resolved.
+pub type Menu = HashMap<Lang, Vec<(String, String)>>;
+
+/// The main menu and the footer menu of every language.
+fn resolve_menus(site: &Site) -> Result<(Menu, Menu), Diagnostics> {
+    let main = resolve_menu(site, |l| &l.menu);
+    let footer = resolve_menu(site, |l| &l.footer_menu);
+    match (main, footer) {
+        (Ok(main), Ok(footer)) => Ok((main, footer)),
+        (main, footer) => {
+            let mut diags = Diagnostics::new();
+            diags.extend(main.err().unwrap_or_default());
+            diags.extend(footer.err().unwrap_or_default());
+            Err(diags)
+        }
+    }
+}
+
+fn resolve_menu(
+    site: &Site,
+    entries_of: impl Fn(&crate::config::LanguageConfig) -> &Vec<crate::config::MenuEntry>,
+) -> Result<Menu, Diagnostics> {
     let mut diags = Diagnostics::new();
     let mut menus = HashMap::new();
     let text = &site.config.source_text;
     for (lang, cfg) in &site.config.languages {
         let mut entries = Vec::new();
-        for entry in &cfg.menu {
+        for entry in entries_of(cfg) {
             let url = match crate::site::links::classify(&entry.url) {
                 crate::site::links::LinkKind::Internal {
                     path,
