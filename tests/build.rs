@@ -312,3 +312,34 @@ fn typed_german_quotes_survive_and_ascii_quotes_become_german() {
     );
     assert!(page.contains("<h1>Über „uns“</h1>"), "{page}");
 }
+
+#[test]
+fn markdown_extensions_and_headings() {
+    let f = Fixture::new("minimal");
+    f.write("content/about.de.md", "---\ntitle: Über uns\n---\n## Tabelle {#eigene-id}\n\n| A | B |\n| - | - |\n| 1 | 2 |\n\n- [x] erledigt\n- [ ] offen\n\n~~alt~~ und Fußnote[^1].\n\n[^1]: Die Fußnote.\n\n## Tabelle\n\n## Tabelle\n\n```unbekannt\n<b>fett</b>\n```\n");
+    f.build().ok();
+    let page = f.public("de/about/index.html");
+    assert!(
+        page.contains("<table>") && page.contains("<td>1</td>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("type=\"checkbox\"") && page.contains("checked"),
+        "task list"
+    );
+    assert!(page.contains("<del>alt</del>"), "strikethrough");
+    assert!(page.contains("footnote-definition"), "footnotes");
+    assert!(page.contains(r#"<h2 id="eigene-id">"#), "custom heading id");
+    assert!(
+        page.contains(r#"<h2 id="tabelle">"#) && page.contains(r#"<h2 id="tabelle-1">"#),
+        "unique ids"
+    );
+    assert!(
+        page.contains(r##"href="#eigene-id""##),
+        "table of contents links the headings"
+    );
+    assert!(
+        page.contains("&lt;b&gt;fett&lt;/b&gt;"),
+        "unknown language is escaped text"
+    );
+}
