@@ -217,13 +217,12 @@ impl Config {
             );
         }
         for tax in &raw.taxonomies {
-            if crate::slug::slugify(&tax.name) != tax.name {
+            // Pages carry terms only in `tags`; another name would give empty listings.
+            if tax.name != "tags" {
                 diags.push(
-                    Diagnostic::error(
-                        &file,
-                        format!("taxonomy name `{}` must be a lowercase slug", tax.name),
-                    )
-                    .at_line(line_of("taxonomies")),
+                    Diagnostic::error(&file, format!("unknown taxonomy `{}`", tax.name))
+                        .at_line(line_of("taxonomies"))
+                        .hint("the supported taxonomy is `tags` (front matter key `tags`)"),
                 );
             }
         }
@@ -359,6 +358,16 @@ mod tests {
         let d = &e.0[0];
         assert_eq!(d.line, Some(2));
         assert_eq!(d.hint.as_deref(), Some("did you mean `default_language`?"));
+    }
+
+    #[test]
+    fn only_the_tags_taxonomy_exists() {
+        let e = Config::parse("base_url: https://e.org/\ndefault_language: de\nlanguages:\n  de: {name: D, title: T}\ntaxonomies:\n  - name: categories\n").unwrap_err();
+        assert!(
+            e.0[0].message.contains("unknown taxonomy `categories`"),
+            "{e}"
+        );
+        assert_eq!(e.0[0].line, Some(5));
     }
 
     #[test]
