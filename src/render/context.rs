@@ -57,18 +57,14 @@ impl SharedViews {
         let mut site_views = HashMap::new();
         let mut taxonomies = HashMap::new();
         for (code, l) in &site.config.languages {
-            let menu: Vec<Value> = menu_urls
-                .get(code)
-                .into_iter()
-                .flatten()
-                .map(|(name, url)| json!({"name": name, "url": url}))
-                .collect();
-            let footer_menu: Vec<Value> = footer_urls
-                .get(code)
-                .into_iter()
-                .flatten()
-                .map(|(name, url)| json!({"name": name, "url": url}))
-                .collect();
+            let entries = |menu: &super::Menu| -> Vec<Value> {
+                menu.get(code)
+                    .into_iter()
+                    .flatten()
+                    .map(|(name, url)| json!({"name": name, "url": url}))
+                    .collect()
+            };
+            let (menu, footer_menu) = (entries(menu_urls), entries(footer_urls));
             site_views.insert(
                 code.clone(),
                 json!({
