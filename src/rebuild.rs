@@ -445,8 +445,8 @@ impl Preview {
             }
             let old = old_docs
                 .get(&node.doc.source)
-                .map(|o| (&o.meta.date, &o.meta.updated));
-            dates_changed |= old != Some((&node.doc.meta.date, &node.doc.meta.updated));
+                .map(|o| o.meta.last_changed());
+            dates_changed |= old != Some(node.doc.meta.last_changed());
         }
         let listings = Listings {
             terms_of: changed_meta,

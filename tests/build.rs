@@ -133,10 +133,18 @@ fn site_files_practise_the_ai_policy() {
     assert!(sitemap.contains(r#"<xhtml:link rel="alternate" hreflang="en" href="https://example.org/en/guides/facebook/"/>"#));
     let feed = f.public("de/atom.xml");
     assert!(feed.contains("<title>Facebook: Widerspruch</title>"));
+    // The feed's date is its newest entry's: here the guide's verification date, not the build time.
+    let head = feed.split("<entry>").next().unwrap();
     assert!(
-        feed.contains("<updated>2025-05-23T00:00:00Z</updated>"),
-        "feed date is the newest entry's: {feed}"
+        head.contains("<updated>2026-11-29T00:00:00Z</updated>"),
+        "{feed}"
     );
+    // Newest first: the guide (verified 2026-11-29) before the dated page (2025-05-23).
+    let guide = feed.find("Facebook: Widerspruch").unwrap();
+    let dated = feed.find("Rechtslage für Unternehmen").unwrap();
+    assert!(guide < dated, "{feed}");
+    assert!(feed.contains("<published>2025-05-23T00:00:00Z</published>"));
+    assert!(sitemap.contains("<lastmod>2026-11-29</lastmod>"));
     let chooser = f.public("index.html");
     assert!(chooser.contains(r#"href="/de/""#) && chooser.contains(r#"href="/en/""#));
     assert!(chooser.contains("x-default"));

@@ -89,6 +89,17 @@ pub struct PageMeta {
     pub guide: Option<GuideMeta>,
 }
 
+impl PageMeta {
+    /// When the page last changed in substance: `updated`, else `date`; for a guide, its
+    /// `last_verified` if later (re-checked facts are news for feed readers). Used by feeds and
+    /// the sitemap; never the build time, so builds stay reproducible.
+    pub fn last_changed(&self) -> Option<NaiveDate> {
+        let written = self.updated.or(self.date);
+        let verified = self.guide.as_ref().map(|g| g.last_verified);
+        written.max(verified)
+    }
+}
+
 /// Domain metadata of a platform guide.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GuideMeta {

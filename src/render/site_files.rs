@@ -115,15 +115,10 @@ impl Renderer<'_> {
         let mut entries: Vec<NodeId> = (0..self.site.nodes.len())
             .filter(|&id| {
                 let n = self.site.node(id);
-                n.lang() == lang
-                    && !n.is_section()
-                    && (n.doc.meta.date.is_some() || n.doc.meta.updated.is_some())
+                n.lang() == lang && !n.is_section() && n.doc.meta.last_changed().is_some()
             })
             .collect();
-        let changed = |id: NodeId| {
-            let m = &self.site.node(id).doc.meta;
-            m.updated.or(m.date)
-        };
+        let changed = |id: NodeId| self.site.node(id).doc.meta.last_changed();
         entries.sort_by(|&a, &b| {
             changed(b)
                 .cmp(&changed(a))
@@ -202,7 +197,7 @@ impl Renderer<'_> {
                 "  <url>\n    <loc>{}</loc>\n",
                 xml(&cfg.permalink(&n.url))
             );
-            if let Some(d) = n.doc.meta.updated.or(n.doc.meta.date) {
+            if let Some(d) = n.doc.meta.last_changed() {
                 let _ = write!(s, "    <lastmod>{d}</lastmod>\n");
             }
             if !n.translations.is_empty() {
