@@ -178,6 +178,32 @@ impl Project {
         }
     }
 
+    /// The output directory replaces whatever is there, so it must not be (or contain) the site's
+    /// sources: `--output content` would otherwise swap the content away.
+    pub fn check_output_dir(&self) -> Result<PathBuf, Diagnostics> {
+        let dir = self.output_dir();
+        let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let out = normalize(&absolute(&dir));
+        let root = normalize(&absolute(&self.options.root));
+        let sources = [
+            content::CONTENT_DIR,
+            "themes",
+            crate::render::theme::SITE_TEMPLATES,
+            crate::render::theme::SITE_STATIC,
+            crate::config::CONFIG_FILE,
+        ];
+        let clash = root.starts_with(&out) || sources.iter().any(|s| out.starts_with(root.join(s)));
+        if clash {
+            return Err(Diagnostic::error(
+                &dir,
+                "the output directory would replace the site's own files",
+            )
+            .hint("pick a directory of its own, such as `public` (it is replaced on every build)")
+            .into());
+        }
+        Ok(dir)
+    }
+
     pub fn pages_per_lang(&self) -> Vec<(Lang, usize)> {
         self.config
             .langs()
@@ -293,7 +319,7 @@ fn write_error(path: &str, e: &std::io::Error) -> Diagnostic {
 pub fn build(options: BuildOptions) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
     let project = Project::load_graph(options)?;
-    let dir = project.output_dir();
+    let dir = project.check_output_dir()?;
     let staging = Staging::new(&dir).map_err(|e| {
         Diagnostics::from(
             Diagnostic::error(&dir, format!("cannot create the output directory: {e}"))
@@ -378,4 +404,19 @@ pub(crate) fn timing(stage: &str) {
         );
         *last = Instant::now();
     }
+}
+
+/// Removes `.` and `..` from an absolute path without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }

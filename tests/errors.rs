@@ -379,3 +379,19 @@ fn symlinks_out_of_the_site_are_refused() {
         ],
     );
 }
+
+#[test]
+fn output_directory_must_not_replace_the_sources() {
+    for output in ["content", ".", "..", "themes/default", "content/guides/x"] {
+        let f = Fixture::new("minimal");
+        let run = f.run(&["build", "--output", output]);
+        run.fails_with("the output directory would replace the site's own files");
+        assert!(
+            f.root().join("content/_index.de.md").exists(),
+            "{output}: content must survive"
+        );
+    }
+    let f = Fixture::new("minimal");
+    f.run(&["build", "--output", "out/site"]).ok();
+    assert!(f.root().join("out/site/de/index.html").exists());
+}
