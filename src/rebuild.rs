@@ -324,7 +324,10 @@ impl Preview {
         let mut diags = Diagnostics::new();
         for source in sources {
             if !root.join(CONTENT_DIR).join(source).is_file() {
-                loaded.push((source.clone(), None));
+                // A `.yaml` edit names every language's page; one that never existed is no change.
+                if self.project.site.by_source.contains_key(source) {
+                    loaded.push((source.clone(), None));
+                }
                 continue;
             }
             let (key, lang) = match content::classify(&config, source) {
