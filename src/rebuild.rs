@@ -402,10 +402,10 @@ impl Preview {
             .collect();
         if !moved.is_empty() {
             for (source, rendered) in &self.project.markdown {
-                if rendered.link_targets.iter().any(|t| moved.contains(t)) {
-                    if let Some(&id) = site.by_source.get(source) {
-                        to_render.push(id);
-                    }
+                if rendered.link_targets.iter().any(|t| moved.contains(t))
+                    && let Some(&id) = site.by_source.get(source)
+                {
+                    to_render.push(id);
                 }
             }
         }

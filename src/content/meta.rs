@@ -225,15 +225,15 @@ pub fn validate(
             String::new()
         }
     };
-    if let Some(slug) = &raw.slug {
-        if crate::slug::slugify(slug) != *slug {
-            diags.push(
-                error_at("slug", format!("slug `{slug}` is not a URL slug")).hint(format!(
-                    "use lowercase letters, digits and `-`, e.g. `{}`",
-                    crate::slug::slugify(slug)
-                )),
-            );
-        }
+    if let Some(slug) = &raw.slug
+        && crate::slug::slugify(slug) != *slug
+    {
+        diags.push(
+            error_at("slug", format!("slug `{slug}` is not a URL slug")).hint(format!(
+                "use lowercase letters, digits and `-`, e.g. `{}`",
+                crate::slug::slugify(slug)
+            )),
+        );
     }
     for alias in raw.aliases.iter().flatten() {
         if !alias.starts_with('/')

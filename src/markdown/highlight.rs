@@ -52,12 +52,12 @@ impl Highlighter {
 
 fn render_block(lang: &str, code: &str) -> String {
     let lang_class = crate::slug::slugify(lang);
-    if !lang.is_empty() {
-        if let Some(inner) = highlight(lang, code) {
-            return format!(
-                "<pre class=\"code\"><code class=\"language-{lang_class}\">{inner}</code></pre>\n"
-            );
-        }
+    if !lang.is_empty()
+        && let Some(inner) = highlight(lang, code)
+    {
+        return format!(
+            "<pre class=\"code\"><code class=\"language-{lang_class}\">{inner}</code></pre>\n"
+        );
     }
     let class = if lang_class.is_empty() {
         String::new()
@@ -105,13 +105,16 @@ fn highlight(lang: &str, code: &str) -> Option<String> {
 
 type Ops = Vec<(usize, ScopeStackOp)>;
 
+/// A line parsed once: the state before, what it parsed to, and the state after.
+type Parsed = (ParseState, Ops, ParseState);
+
 /// Parsing a line depends only on the line and the parser state before it, and documentation
 /// repeats lines (`fn main() {`, `set -euo pipefail`, `}`) across many blocks. So each thread
 /// remembers, per (syntax, line), the states it has parsed the line in and the result; a hit is
 /// exact (the whole state is compared), never an approximation.
 #[derive(Default)]
 struct LineMemo {
-    lines: HashMap<(usize, Box<str>), Vec<(ParseState, Ops, ParseState)>>,
+    lines: HashMap<(usize, Box<str>), Vec<Parsed>>,
     entries: usize,
 }
 

@@ -139,18 +139,18 @@ impl Renderer<'_> {
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
             xml(lang.as_str())
         );
-        let _ = write!(s, "  <title>{}</title>\n", xml(&language.title));
+        let _ = writeln!(s, "  <title>{}</title>", xml(&language.title));
         if !language.description.is_empty() {
-            let _ = write!(s, "  <subtitle>{}</subtitle>\n", xml(&language.description));
+            let _ = writeln!(s, "  <subtitle>{}</subtitle>", xml(&language.description));
         }
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "  <link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>\n",
+            "  <link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>",
             xml(&cfg.permalink(&format!("{home}atom.xml")))
         );
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "  <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n",
+            "  <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>",
             xml(&cfg.permalink(&home))
         );
         let _ = write!(
@@ -170,15 +170,15 @@ impl Renderer<'_> {
                 xml(&link)
             );
             if let Some(p) = n.doc.meta.date {
-                let _ = write!(s, "    <published>{p}T00:00:00Z</published>\n");
+                let _ = writeln!(s, "    <published>{p}T00:00:00Z</published>");
             }
-            let _ = write!(
+            let _ = writeln!(
                 s,
-                "    <author><name>{}</name></author>\n",
+                "    <author><name>{}</name></author>",
                 xml(&language.title)
             );
             if let Some(d) = &n.doc.meta.description {
-                let _ = write!(s, "    <summary>{}</summary>\n", xml(d));
+                let _ = writeln!(s, "    <summary>{}</summary>", xml(d));
             }
             s.push_str("  </entry>\n");
         }
@@ -198,7 +198,7 @@ impl Renderer<'_> {
                 xml(&cfg.permalink(&n.url))
             );
             if let Some(d) = n.doc.meta.last_changed() {
-                let _ = write!(s, "    <lastmod>{d}</lastmod>\n");
+                let _ = writeln!(s, "    <lastmod>{d}</lastmod>");
             }
             if !n.translations.is_empty() {
                 let mut versions: Vec<NodeId> = n.translations.clone();
@@ -206,9 +206,9 @@ impl Renderer<'_> {
                 versions.sort_by_key(|&v| cfg.languages.get_index_of(self.site.node(v).lang()));
                 for v in &versions {
                     let t = self.site.node(*v);
-                    let _ = write!(
+                    let _ = writeln!(
                         s,
-                        "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
+                        "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
                         xml(t.lang().as_str()),
                         xml(&cfg.permalink(&t.url))
                     );
@@ -218,9 +218,9 @@ impl Renderer<'_> {
                     .map(|&v| self.site.node(v))
                     .find(|t| *t.lang() == cfg.default_language)
                 {
-                    let _ = write!(
+                    let _ = writeln!(
                         s,
-                        "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n",
+                        "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
                         xml(&cfg.permalink(&d.url))
                     );
                 }

@@ -145,10 +145,10 @@ fn referenced_templates(src: &str) -> Vec<String> {
     for keyword in ["extends", "include", "import"] {
         for (i, _) in src.match_indices(keyword) {
             let rest = src[i + keyword.len()..].trim_start();
-            if let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
-                if let Some(end) = rest[1..].find(q) {
-                    out.push(rest[1..1 + end].to_string());
-                }
+            if let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
+                && let Some(end) = rest[1..].find(q)
+            {
+                out.push(rest[1..1 + end].to_string());
             }
         }
     }
@@ -255,12 +255,12 @@ pub fn template_error(err: &tera::Error, files: &BTreeMap<String, PathBuf>) -> D
         source = s.source();
     }
     // Tera reports several problems as one message with `--> name.html:line:col` markers.
-    if let Some((name, line, col)) = report_marker(&message) {
-        if let Some(file) = files.get(&name) {
-            return Diagnostic::error(file, one_line(&message))
-                .at(line, col + 1)
-                .hint(hint);
-        }
+    if let Some((name, line, col)) = report_marker(&message)
+        && let Some(file) = files.get(&name)
+    {
+        return Diagnostic::error(file, one_line(&message))
+            .at(line, col + 1)
+            .hint(hint);
     }
     // Otherwise the template at fault is the first one the message names.
     let file = files
