@@ -878,3 +878,34 @@ fn css_edit_sends_an_event_and_serves_the_new_stylesheet() {
         "the page links the new stylesheet"
     );
 }
+
+#[test]
+fn a_site_yaml_change_rebuilds_everything_and_a_broken_one_keeps_serving() {
+    let site = fixture();
+    let server = serve(site.path());
+    let addr = server.addr();
+    let mut events = Events::connect(addr);
+    events.expect("hello", |_| true);
+    assert!(get(addr, "/de/").text().contains("Testseite"));
+
+    write(
+        site.path(),
+        "site.yaml",
+        &SITE_YAML.replace("description: Testseite", "description: Neue Beschreibung"),
+    );
+    events.expect("ok", |_| true);
+    let after = get(addr, "/de/").text();
+    assert!(after.contains("Neue Beschreibung"), "{after}");
+
+    // A broken site.yaml is an error in the overlay; the last good site stays served.
+    write(
+        site.path(),
+        "site.yaml",
+        &SITE_YAML.replace("default_language: de", "default_langauge: de"),
+    );
+    events.expect("error", |v| v.to_string().contains("default_language"));
+    assert!(get(addr, "/de/").text().contains("Neue Beschreibung"));
+    write(site.path(), "site.yaml", SITE_YAML);
+    events.expect("ok", |_| true);
+    assert!(get(addr, "/de/").text().contains("Testseite"));
+}

@@ -208,20 +208,27 @@ impl Rebuilder {
         let full = all.iter().any(|p| p == Path::new("site.yaml"));
 
         let shared = self.shared.clone();
+        // A whole new build (site.yaml, recovery) takes seconds on a large site: do it before
+        // taking the write lock, so the last good site is served meanwhile.
+        let prebuilt = if full || self.needs_fresh || shared.site.blocking_read().preview.is_none()
+        {
+            Some(build_fresh(&self.options))
+        } else {
+            None
+        };
         let mut guard = shared.site.blocking_write();
         let st = &mut *guard;
         let had_errors = !st.errors.is_empty();
-        let mut outcome = match (&mut st.preview, self.needs_fresh) {
-            (Some(preview), false) => {
-                match catch_unwind(AssertUnwindSafe(|| preview.apply(&all))) {
-                    Ok(Ok(summary)) => Outcome::Applied(summary),
-                    Ok(Err(d)) => Outcome::Failed(d.sorted()),
-                    Err(panic) => {
-                        self.needs_fresh = true;
-                        Outcome::Failed(panic_diagnostic(panic, &all).into())
-                    }
+        let mut outcome = match (&mut st.preview, prebuilt) {
+            (_, Some(result)) => self.install_fresh(st, result),
+            (Some(preview), None) => match catch_unwind(AssertUnwindSafe(|| preview.apply(&all))) {
+                Ok(Ok(summary)) => Outcome::Applied(summary),
+                Ok(Err(d)) => Outcome::Failed(d.sorted()),
+                Err(panic) => {
+                    self.needs_fresh = true;
+                    Outcome::Failed(panic_diagnostic(panic, &all).into())
                 }
-            }
+            },
             _ => self.fresh(st),
         };
         // A new base path moves the reload script: build again with its new URL.
@@ -264,7 +271,16 @@ impl Rebuilder {
 
     /// Builds the whole site and, on success, replaces the served one.
     fn fresh(&mut self, st: &mut SiteState) -> Outcome {
-        let (preview, errors) = build_fresh(&self.options);
+        let result = build_fresh(&self.options);
+        self.install_fresh(st, result)
+    }
+
+    /// Replaces the served site with a whole new build, if it built.
+    fn install_fresh(
+        &mut self,
+        st: &mut SiteState,
+        (preview, errors): (Option<Preview>, Diagnostics),
+    ) -> Outcome {
         match preview {
             Some(p) => {
                 let summary = match &st.preview {
