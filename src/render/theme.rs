@@ -43,21 +43,14 @@ impl Theme {
                     theme_dir.display()
                 ),
             )
-            .at_line(crate::config::key_line("", "theme"))
+            .at_line(crate::config::key_line(&config.source_text, "theme"))
             .hint("set `theme: default` or create the theme directory")
             .into());
         }
-        let mut template_files = BTreeMap::new();
-        collect_files(
+        let template_files = layered_files(
             root,
             &theme_dir.join("templates"),
-            &mut template_files,
-            &mut diags,
-        );
-        collect_files(
-            root,
             Path::new(SITE_TEMPLATES),
-            &mut template_files,
             &mut diags,
         );
         let mut template_sources = BTreeMap::new();
@@ -70,14 +63,12 @@ impl Theme {
             }
         }
         let i18n = load_i18n(root, config, &theme_dir, &mut diags);
-        let mut static_files = BTreeMap::new();
-        collect_files(
+        let static_files = layered_files(
             root,
             &theme_dir.join("static"),
-            &mut static_files,
+            Path::new(SITE_STATIC),
             &mut diags,
         );
-        collect_files(root, Path::new(SITE_STATIC), &mut static_files, &mut diags);
         let mut tera = tera::Tera::default();
         // Autoescape everything we render, whatever the file extension.
         tera.autoescape_on(vec![".html", ".htm", ".xml", ""]);
@@ -153,6 +144,19 @@ fn referenced_templates(src: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// The theme's files, then the site's of the same name on top: the site wins, file by file.
+fn layered_files(
+    root: &Path,
+    theme: &Path,
+    site: &Path,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, PathBuf> {
+    let mut files = BTreeMap::new();
+    collect_files(root, theme, &mut files, diags);
+    collect_files(root, site, &mut files, diags);
+    files
 }
 
 fn collect_files(
