@@ -109,6 +109,11 @@ async function layoutProblems(page) {
     if (root.scrollWidth > root.clientWidth + 1) {
       found.push(`page scrolls sideways: ${root.scrollWidth}px wide in a ${root.clientWidth}px viewport`);
     }
+    // Every menu entry is in view without scrolling the menu sideways.
+    const nav = document.querySelector('.site-nav');
+    if (nav && nav.scrollWidth > nav.clientWidth + 1) {
+      found.push(`the main menu is ${nav.scrollWidth}px wide in ${nav.clientWidth}px: entries are hidden`);
+    }
     // A crumb's separator (its ::before) starts the crumb's box; if the crumb's first letter
     // sits on a lower line than the box's top, the separator was left alone on a line.
     for (const li of document.querySelectorAll('.breadcrumbs li + li')) {
