@@ -235,7 +235,9 @@ impl<'de> Deserialize<'de> for SourceDate {
 pub struct Source {
     pub title: String,
     pub url: String,
-    pub date: SourceDate,
+    /// `None` for an undated source ("n.d."): better no date than an invented one.
+    #[serde(default)]
+    pub date: Option<SourceDate>,
 }
 
 /// The metadata of a page or section after merging and validation.
@@ -596,7 +598,7 @@ mod tests {
     #[test]
     fn source_dates_keep_their_precision() {
         let g = guide(&format!("opt_out: {{method: none}}\n{SOURCE_MONTH}")).unwrap();
-        let date = g.sources[0].date;
+        let date = g.sources[0].date.unwrap();
         assert_eq!(
             date,
             SourceDate::Month {
@@ -614,6 +616,12 @@ mod tests {
             serde_json::to_value(g.sources[0].clone()).unwrap()["date"],
             "2025-05"
         );
+
+        let undated = guide(
+            "opt_out: {method: none}\nsources:\n  - {title: T, url: \"https://example.org/\"}\n",
+        )
+        .unwrap();
+        assert_eq!(undated.sources[0].date, None);
 
         let day = SourceDate::parse("2025-05-21").unwrap();
         assert!(day.has_day());

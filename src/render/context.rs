@@ -193,10 +193,10 @@ pub fn node_context(
             }
             // A source dated by month shows the month only ("Mai 2025"), never an invented day.
             if let Some(Value::Array(sources)) = m.get_mut("sources") {
-                for (view, source) in sources.iter_mut().zip(&g.sources) {
-                    let day =
-                        crate::render::functions::localized(source.date.first_day(), lang.as_str());
-                    let text = if source.date.has_day() {
+                for (view, date) in sources.iter_mut().zip(g.sources.iter().map(|s| s.date)) {
+                    let Some(date) = date else { continue };
+                    let day = crate::render::functions::localized(date.first_day(), lang.as_str());
+                    let text = if date.has_day() {
                         day
                     } else {
                         // `localized` writes "1. Mai 2025" / "1 May 2025": drop the day.
