@@ -489,7 +489,10 @@ fn fact_sheet(test: &str) -> Option<String> {
     match std::fs::read_to_string(&path) {
         Ok(text) => Some(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!(
+            // Straight to the process's stderr: libtest would hide `eprintln!` of a passing test.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
                 "SKIPPED {test}: no fact sheet at {} ({e}). It lives beside the repository on the \
                  project's machines and in CI; this check compares the content with it.",
                 path.display()
