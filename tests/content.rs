@@ -153,6 +153,103 @@ const VERDICTS: &[Verdict] = &[
         regions: &["global"],
         deadline: None,
     },
+    // Part B (content/guides/{youtube,adobe,microsoft}, content/assistants/).
+    // 4 "YouTube": setting "Third-party training" in YouTube Studio ✅, no menu path or address;
+    // opt-in, default off; nothing on past training; no regional limit stated.
+    Verdict {
+        platform: "youtube",
+        method: OptOutMethod::Setting,
+        confirmed_address: false,
+        retroactive: Some(Certainty::Unknown),
+        regions: &["global"],
+        deadline: None,
+    },
+    // 6 "Adobe": no generative-AI training on customer content; separate opt-out from
+    // product-improvement ML ✅ without a place or address; global.
+    Verdict {
+        platform: "adobe",
+        method: OptOutMethod::Setting,
+        confirmed_address: false,
+        retroactive: Some(Certainty::Unknown),
+        regions: &["global"],
+        deadline: None,
+    },
+    // 6 "Microsoft" (regions "varies", EEA ❓) and 12.5: Copilot toggles ⚠️ (how-to sites only).
+    Verdict {
+        platform: "microsoft",
+        method: OptOutMethod::Setting,
+        confirmed_address: false,
+        retroactive: Some(Certainty::Unknown),
+        regions: &["global"],
+        deadline: None,
+    },
+    // 12.2: setting "Improve the model for everyone", menu paths ✅ but no address; signed out
+    // too; "on a going-forward basis only" ✅; help pages do not distinguish regions.
+    Verdict {
+        platform: "chatgpt",
+        method: OptOutMethod::Setting,
+        confirmed_address: false,
+        retroactive: Some(Certainty::No),
+        regions: &["global"],
+        deadline: None,
+    },
+    // 12.3: setting "Help improve Claude" ✅ (address given without scheme, so not linked); past
+    // data cannot be withdrawn ✅; consumer tiers worldwide; decision date disputed (28 Sept or
+    // 8 Oct 2025) and not an objection deadline → none.
+    Verdict {
+        platform: "claude",
+        method: OptOutMethod::Setting,
+        confirmed_address: false,
+        retroactive: Some(Certainty::No),
+        regions: &["global"],
+        deadline: None,
+    },
+    // 12.4: "Keep Activity" off ✅ (how-to sources, no Google page); retroactive ❓.
+    Verdict {
+        platform: "gemini",
+        method: OptOutMethod::Setting,
+        confirmed_address: false,
+        retroactive: Some(Certainty::Unknown),
+        regions: &["global"],
+        deadline: None,
+    },
+    // 12.5: "Model training on text" / "… on voice" ⚠️; EEA ❓.
+    Verdict {
+        platform: "copilot",
+        method: OptOutMethod::Setting,
+        confirmed_address: false,
+        retroactive: Some(Certainty::Unknown),
+        regions: &["global"],
+        deadline: None,
+    },
+    // 12.7: toggle ✅ (menu paths, no address); "forward-looking; nothing said on past data" ⚠️.
+    Verdict {
+        platform: "le-chat",
+        method: OptOutMethod::Setting,
+        confirmed_address: false,
+        retroactive: Some(Certainty::Unknown),
+        regions: &["global"],
+        deadline: None,
+    },
+    // 12.6 → 1.1, 1.5: no switch, Meta's objection form with confirmed direct links ✅; not
+    // retroactive ✅; EU/EEA. The 26 May 2025 advice is explained in the text, not the box.
+    Verdict {
+        platform: "meta-ai",
+        method: OptOutMethod::Form,
+        confirmed_address: true,
+        retroactive: Some(Certainty::No),
+        regions: &["EU", "EEA"],
+        deadline: None,
+    },
+    // 12.8: opt-out not documented by DeepSeek ❓ (one weak index names a toggle).
+    Verdict {
+        platform: "deepseek",
+        method: OptOutMethod::Unknown,
+        confirmed_address: false,
+        retroactive: None,
+        regions: &["global"],
+        deadline: None,
+    },
 ];
 
 #[test]
