@@ -187,9 +187,13 @@ for (const pt of PAGE_TYPES) {
       it(`${pt.type} ${lang}: keyboard: skip link first, every focused control visibly outlined`, async () => {
         const { page } = await open(pt[lang], 1280, 'light');
         try {
+          // The tab must be the active one for :focus styles to apply, as for a reader.
+          await page.bringToFront();
           await page.keyboard.press('Tab');
-          // Let a pending style transition settle (two frames) before measuring.
-          await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+          // The focused skip link slides into view; give its style a moment to apply.
+          await page
+            .waitForFunction(() => document.activeElement.getBoundingClientRect().top >= 0, null, { timeout: 2000 })
+            .catch(() => {});
           const skip = await page.evaluate(() => {
             const el = document.activeElement;
             const r = el.getBoundingClientRect();

@@ -1,0 +1,42 @@
+// Checks over the generated HTML that need no browser.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSite, htmlFiles, REPO } from './site.mjs';
+
+let site;
+before(() => {
+  site = buildSite();
+});
+after(() => site?.remove());
+
+/** The `platform:` keys of every guide under content/. */
+function platformKeys(dir = join(REPO, 'content')) {
+  const keys = new Set();
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) for (const k of platformKeys(path)) keys.add(k);
+    else if (entry.name.endsWith('.yaml')) {
+      const m = readFileSync(path, 'utf8').match(/^platform:\s*"?([^"\s]+)"?\s*$/m);
+      if (m) keys.add(m[1]);
+    }
+  }
+  return keys;
+}
+
+test('platform badges show display names, never raw keys ("x" → "X")', () => {
+  const keys = platformKeys();
+  assert.ok(keys.size >= 10, `only ${keys.size} platform keys found`);
+  const raw = [];
+  let badges = 0;
+  for (const file of htmlFiles(site.dir)) {
+    const html = readFileSync(join(site.dir, file), 'utf8');
+    for (const m of html.matchAll(/<span class="badge">([^<]*)<\/span>/g)) {
+      badges++;
+      if (keys.has(m[1])) raw.push(`${file}: ${m[1]}`);
+    }
+  }
+  assert.ok(badges > 0, 'no badge found: did the markup change?');
+  assert.deepEqual([...new Set(raw)], [], 'badges showing a raw platform key');
+});
