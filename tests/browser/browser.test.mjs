@@ -101,7 +101,10 @@ async function axeViolations(page, known = {}) {
   return { violations, knownFound };
 }
 
-/** Layout problems a reader sees: sideways scrolling, a breadcrumb separator alone on its line. */
+/**
+ * Layout problems a reader sees: sideways scrolling, hidden menu entries, a breadcrumb separator
+ * alone on its line, words broken without a hyphen, other-language links without `lang`.
+ */
 async function layoutProblems(page) {
   return page.evaluate(() => {
     const found = [];
@@ -128,6 +131,20 @@ async function layoutProblems(page) {
       const box = li.getBoundingClientRect();
       if (letter.top - box.top > letter.height / 2) {
         found.push(`breadcrumb separator alone on a line before "${li.textContent.trim()}"`);
+      }
+    }
+    // Headings and card texts never split a word across lines without a hyphen. The test's
+    // Chromium has no hyphenation dictionaries, so any split here is a bare emergency break.
+    for (const el of document.querySelectorAll('h1, h2, h3, .card-text, .lead, .site-nav, .lang-switch')) {
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+        for (const m of text.data.matchAll(/[^\s\u00ad-]+/g)) {
+          const range = document.createRange();
+          range.setStart(text, m.index);
+          range.setEnd(text, m.index + m[0].length);
+          const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+          if (tops.size > 1) found.push(`"${m[0]}" in <${el.tagName.toLowerCase()}> is broken across lines`);
+        }
       }
     }
     // Text in another language than the page must say so (WCAG 3.1.2), e.g. the switcher entries.
