@@ -40,3 +40,29 @@ test('platform badges show display names, never raw keys ("x" → "X")', () => {
   assert.ok(badges > 0, 'no badge found: did the markup change?');
   assert.deepEqual([...new Set(raw)], [], 'badges showing a raw platform key');
 });
+
+// The issue's budget: a page with its stylesheets and scripts stays under 60 KB uncompressed.
+const PAGE_BUDGET = 60 * 1024;
+
+test('every page with its CSS and JS weighs less than 60 KB; no render-blocking script', () => {
+  const over = [];
+  const blocking = [];
+  let heaviest = { file: '', bytes: 0 };
+  for (const file of htmlFiles(site.dir)) {
+    const html = readFileSync(join(site.dir, file), 'utf8');
+    let bytes = Buffer.byteLength(html);
+    for (const m of html.matchAll(/<link rel="stylesheet" href="\/([^"]+)"/g)) {
+      bytes += readFileSync(join(site.dir, m[1])).length;
+    }
+    for (const m of html.matchAll(/<script\b([^>]*)>/g)) {
+      const src = m[1].match(/src="\/([^"]+)"/);
+      if (src) bytes += readFileSync(join(site.dir, src[1])).length;
+      if (!/\b(defer|async)\b|type="application\/ld\+json"/.test(m[1])) blocking.push(`${file}: <script${m[1]}>`);
+    }
+    if (bytes > heaviest.bytes) heaviest = { file, bytes };
+    if (bytes > PAGE_BUDGET) over.push(`${file}: ${(bytes / 1024).toFixed(1)} KB`);
+  }
+  assert.deepEqual(over, [], `pages over ${PAGE_BUDGET / 1024} KB with their CSS and JS`);
+  assert.deepEqual(blocking, [], 'render-blocking scripts');
+  console.log(`heaviest page: ${heaviest.file}, ${(heaviest.bytes / 1024).toFixed(1)} KB with CSS and JS`);
+});
