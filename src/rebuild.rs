@@ -19,10 +19,10 @@ use std::sync::Arc;
 use crate::build::{BuildOptions, Project, render_markdown, timing};
 use crate::config::CONFIG_FILE;
 use crate::content::{self, CONTENT_DIR, Document, LoadOptions, SourceKind};
-use crate::error::{Diagnostic, Diagnostics};
-use crate::output::Outputs;
+use crate::error::Diagnostics;
+use crate::output::{Memory, Outputs};
 use crate::render::theme::SITE_TEMPLATES;
-use crate::render::{Renderer, SharedViews, Theme, shared_views};
+use crate::render::{Output, Renderer, SharedViews, Theme, shared_views};
 use crate::site::{GraphChange, NodeId};
 
 /// What an update changed in the outputs, for the live-reload messages.
@@ -68,18 +68,13 @@ impl Preview {
             &project.options.render,
         )?);
         let outputs = {
-            let renderer = Renderer::with_views(
-                &project.site,
-                &project.theme,
-                &project.theme.assets,
-                &project.markdown,
-                views.clone(),
-            );
-            let (outputs, diags) = renderer.render_all();
+            let renderer = Renderer::with_views(&project.site, &project.theme, views.clone());
+            let sink = Memory::default();
+            let diags = renderer.render_set(&project.outputs(), &project.stored_bodies(), &sink);
             if diags.has_errors() {
                 return Err(diags.sorted());
             }
-            outputs
+            sink.into_outputs()
         };
         Ok(Preview {
             project,
@@ -134,56 +129,36 @@ impl Preview {
             )?);
         }
         timing("apply: graph, markdown, views");
-        let renderer = Renderer::with_views(
-            &self.project.site,
-            &self.project.theme,
-            &self.project.theme.assets,
-            &self.project.markdown,
-            self.views.clone(),
-        );
-        for template in &plan.templates {
-            nodes.extend(renderer.template_users(template));
-        }
-        let (fresh, rendered_pages, diags) = if full {
-            let (outputs, diags) = renderer.render_all();
-            (outputs, self.project.site.nodes.len(), diags)
+        let renderer =
+            Renderer::with_views(&self.project.site, &self.project.theme, self.views.clone());
+        let all = self.project.outputs();
+        let set: Vec<Output> = if full {
+            all.clone()
         } else {
-            let tera = renderer.tera();
-            let mut ids: Vec<NodeId> = nodes.into_iter().collect();
-            ids.sort_unstable();
-            let (pages, mut diags) = renderer.render_nodes(tera, &ids);
-            let mut outputs = Outputs::default();
-            for (path, bytes) in pages {
-                outputs.insert(path, bytes);
-            }
-            if site_files {
-                let (rest, d) = renderer.render_site_wide(tera);
-                diags.extend(d);
-                outputs.extend(rest);
-            } else {
-                let (terms, d) =
-                    renderer.render_terms(tera, &renderer.terms_listing(&listings.terms_of));
-                diags.extend(d);
-                outputs.extend(terms);
-                if listings.feeds {
-                    for lang in self.project.config.langs() {
-                        outputs
-                            .insert(format!("{lang}/atom.xml"), renderer.feed(lang).into_bytes());
+            let mut terms = renderer_terms_listing(&self.project.site, &listings.terms_of);
+            all.iter()
+                .filter(|o| match o {
+                    Output::Page(id) => {
+                        nodes.contains(id)
+                            || plan.templates.iter().any(|t| renderer.uses_template(o, t))
                     }
-                }
-                if listings.sitemap {
-                    outputs.insert("sitemap.xml".into(), renderer.sitemap().into_bytes());
-                }
-            }
-            (
-                outputs,
-                ids.len(),
-                crate::render::dedupe_template_errors(diags),
-            )
+                    _ if site_files => true,
+                    Output::Term(t, i) => terms.remove(&(*t, *i)),
+                    Output::Feed(_) => listings.feeds,
+                    Output::Sitemap => listings.sitemap,
+                    _ => false,
+                })
+                .cloned()
+                .collect()
         };
+        let rendered_pages = set.iter().filter(|o| o.is_page()).count();
+        let sink = Memory::default();
+        let diags = renderer.render_set(&set, &self.project.stored_bodies(), &sink);
+        let fresh = sink.into_outputs();
         timing("apply: render");
         // Which files exist changes only with the structure or the theme (listings, assets).
-        let expected = (full || site_files).then(|| renderer.output_paths());
+        let expected: Option<HashSet<String>> =
+            (full || site_files).then(|| all.iter().map(|o| o.path(&self.project.site)).collect());
         if diags.has_errors() {
             self.dirty = true;
             return Err(diags.sorted());
@@ -460,6 +435,19 @@ impl Preview {
     }
 }
 
+/// (taxonomy index, term index) of every term that lists one of `ids`.
+fn renderer_terms_listing(site: &crate::site::Site, ids: &[NodeId]) -> HashSet<(usize, usize)> {
+    let mut out = HashSet::new();
+    for (t, tax) in site.taxonomies.iter().enumerate() {
+        for (i, term) in tax.terms.iter().enumerate() {
+            if term.pages.iter().any(|p| ids.contains(p)) {
+                out.insert((t, i));
+            }
+        }
+    }
+    out
+}
+
 /// Which listings and site files a metadata edit touches.
 #[derive(Debug, Default)]
 struct Listings {
@@ -497,11 +485,4 @@ pub fn diff(old: &Outputs, new: &Outputs) -> ChangeSummary {
         css_only: false,
         rendered_pages: 0,
     }
-}
-
-/// Convenience for callers that only know absolute paths.
-pub fn relative_to(root: &Path, path: &Path) -> Result<PathBuf, Diagnostic> {
-    path.strip_prefix(root)
-        .map(Path::to_path_buf)
-        .map_err(|_| Diagnostic::error(path, "outside the site root"))
 }

@@ -238,13 +238,19 @@ fn an_error_keeps_the_last_good_site_and_a_fix_recovers() {
 }
 
 #[test]
-fn output_paths_match_a_full_render() {
+fn every_output_has_a_file_of_its_own() {
     let f = Fixture::new("bilingual");
     let project = Project::load(options(&f)).unwrap();
-    let renderer = project.renderer().unwrap();
-    let (outputs, _) = renderer.render_all();
-    let rendered: std::collections::BTreeSet<String> = outputs.files.keys().cloned().collect();
-    assert_eq!(rendered, renderer.output_paths());
+    let outputs = project.render_all().unwrap();
+    let listed: Vec<String> = project
+        .outputs()
+        .iter()
+        .map(|o| o.path(&project.site))
+        .collect();
+    let unique: std::collections::BTreeSet<&String> = listed.iter().collect();
+    assert_eq!(unique.len(), listed.len(), "two outputs share a path");
+    let rendered: std::collections::BTreeSet<&String> = outputs.files.keys().collect();
+    assert_eq!(rendered, unique);
 }
 
 #[test]

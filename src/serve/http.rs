@@ -21,6 +21,7 @@ use super::RESERVED_DIR;
 use super::live::{self, LIVE_JS, OVERLAY_CSS};
 use super::state::{Shared, SiteState};
 use crate::output::Outputs;
+use crate::render::outputs::{FEED_FILE, HEADERS_FILE, NOT_FOUND_FILE};
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new().fallback(handle).with_state(shared)
@@ -153,11 +154,11 @@ fn normalise(rel: &str) -> Option<String> {
 /// `<lang>/404.html` when the path starts with a language that has one, else `404.html`.
 fn not_found_page(outputs: &Outputs, decoded: &str) -> Option<String> {
     let first = decoded.split('/').next().unwrap_or("");
-    let localized = format!("{first}/404.html");
+    let localized = format!("{first}/{NOT_FOUND_FILE}");
     if !first.is_empty() && outputs.files.contains_key(&localized) {
         Some(localized)
-    } else if outputs.files.contains_key("404.html") {
-        Some("404.html".into())
+    } else if outputs.files.contains_key(NOT_FOUND_FILE) {
+        Some(NOT_FOUND_FILE.into())
     } else {
         None
     }
@@ -223,10 +224,10 @@ fn not_modified(req: &HeaderMap, tag: &str) -> bool {
 /// MIME type by file name; text types say UTF-8, which is what the site is written in.
 pub(crate) fn content_type(path: &str) -> &'static str {
     let name = path.rsplit('/').next().unwrap_or(path);
-    if name == "atom.xml" || name.ends_with(".atom") {
+    if name == FEED_FILE || name.ends_with(".atom") {
         return "application/atom+xml; charset=utf-8";
     }
-    if name == "_headers" || name == "_redirects" {
+    if name == HEADERS_FILE || name == "_redirects" {
         return "text/plain; charset=utf-8";
     }
     let ext = name
@@ -269,7 +270,7 @@ pub(crate) fn content_type(path: &str) -> &'static str {
 /// never the production `immutable`.
 fn security_headers(outputs: &Outputs, path: &str) -> Vec<(HeaderName, HeaderValue)> {
     match outputs
-        .get("_headers")
+        .get(HEADERS_FILE)
         .and_then(|b| std::str::from_utf8(b).ok())
     {
         Some(text) => parse_headers_file(text, path),
