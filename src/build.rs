@@ -46,8 +46,80 @@ pub struct Project {
     /// Rendered bodies by source path (content-relative).
     pub markdown: HashMap<PathBuf, Rendered>,
     pub highlighter: Highlighter,
-    /// Warnings of the last load or update (errors abort instead).
-    pub warnings: Diagnostics,
+    /// Warnings of the current state (errors abort instead).
+    pub warnings: Warnings,
+}
+
+/// The warnings of the sources as they are now, by file, so an update replaces exactly those of
+/// the files it loaded again and the preview reports the current state.
+#[derive(Debug, Clone, Default)]
+pub struct Warnings {
+    /// Found while loading (placeholders left, …), by the file they point at.
+    loaded: HashMap<PathBuf, Diagnostics>,
+    /// Found while rendering Markdown, by the file they point at.
+    markdown: HashMap<PathBuf, Diagnostics>,
+}
+
+impl Warnings {
+    fn from_loading(diags: Diagnostics) -> Warnings {
+        let mut w = Warnings::default();
+        add_by_file(&mut w.loaded, diags);
+        w
+    }
+
+    /// All of them, sorted.
+    pub fn all(&self) -> Diagnostics {
+        let mut all = Diagnostics::new();
+        for d in self.loaded.values().chain(self.markdown.values()) {
+            all.extend(d.clone());
+        }
+        all.sorted()
+    }
+
+    /// `sources` (content-relative) were loaded again with these warnings: a source's own file
+    /// and, where it still exists, the metadata file it reads.
+    pub fn replace_loaded(
+        &mut self,
+        root: &Path,
+        config: &Config,
+        sources: &[PathBuf],
+        new: Diagnostics,
+    ) {
+        for source in sources {
+            let file = Path::new(content::CONTENT_DIR).join(source);
+            if root.join(&file).is_file()
+                && let Ok(content::SourceKind::Markdown { key, .. }) =
+                    content::classify(config, source)
+            {
+                self.loaded
+                    .remove(&Path::new(content::CONTENT_DIR).join(key.neutral_path()));
+            }
+            self.loaded.remove(&file);
+        }
+        add_by_file(&mut self.loaded, new);
+    }
+
+    /// The Markdown of `sources` (content-relative) was rendered again with these warnings.
+    pub fn replace_markdown<'a>(
+        &mut self,
+        sources: impl Iterator<Item = &'a PathBuf>,
+        new: Diagnostics,
+    ) {
+        for source in sources {
+            self.markdown
+                .remove(&Path::new(content::CONTENT_DIR).join(source));
+        }
+        add_by_file(
+            &mut self.markdown,
+            Diagnostics(new.warnings().cloned().collect()),
+        );
+    }
+}
+
+fn add_by_file(map: &mut HashMap<PathBuf, Diagnostics>, diags: Diagnostics) {
+    for d in diags.0 {
+        map.entry(d.file.clone()).or_default().push(d);
+    }
 }
 
 /// What a build did, for the summary line.
@@ -64,17 +136,7 @@ pub struct BuildReport {
 impl BuildReport {
     /// `Built 24 pages (12 de, 12 en) in 41 ms`.
     pub fn summary(&self, verb: &str) -> String {
-        let total: usize = self.pages_per_lang.iter().map(|(_, n)| n).sum();
-        let per: Vec<String> = self
-            .pages_per_lang
-            .iter()
-            .map(|(l, n)| format!("{n} {l}"))
-            .collect();
-        format!(
-            "{verb} {total} pages ({}) in {} ms",
-            per.join(", "),
-            self.millis
-        )
+        crate::report::pages_summary(verb, &self.pages_per_lang, self.millis)
     }
 }
 
@@ -86,11 +148,11 @@ impl Project {
         let (markdown, mut diags) = render_markdown(&project.site, &project.highlighter, &ids);
         project.markdown = markdown;
         diags.extend(project.check_anchor_links());
-        diags.extend(std::mem::take(&mut project.warnings));
         if diags.has_errors() {
+            diags.extend(project.warnings.all());
             return Err(diags.sorted());
         }
-        project.warnings = diags.sorted();
+        add_by_file(&mut project.warnings.markdown, diags);
         Ok(project)
     }
 
@@ -117,10 +179,6 @@ impl Project {
                 None
             }
         };
-        let docs: Vec<_> = docs
-            .into_iter()
-            .filter(|d| options.drafts || !d.meta.draft)
-            .collect();
         let site = match Site::new(config.clone(), docs) {
             Ok(s) => Some(s),
             Err(e) => {
@@ -132,9 +190,6 @@ impl Project {
             return Err(diags.sorted());
         };
         timing("load, graph");
-        if diags.has_errors() {
-            return Err(diags.sorted());
-        }
         Ok(Project {
             options,
             config,
@@ -142,7 +197,7 @@ impl Project {
             site,
             markdown: HashMap::new(),
             highlighter: Highlighter::new(),
-            warnings: diags.sorted(),
+            warnings: Warnings::from_loading(diags),
         })
     }
 
@@ -345,7 +400,7 @@ pub fn build(options: BuildOptions) -> Result<BuildReport, Diagnostics> {
         files,
         bytes,
         millis: start.elapsed().as_millis(),
-        warnings: with(project.warnings.clone(), render_warnings.clone()),
+        warnings: with(project.warnings.all(), render_warnings),
         output_dir: dir,
     })
 }
@@ -362,7 +417,7 @@ pub fn check(mut options: BuildOptions) -> Result<BuildReport, Diagnostics> {
         files: sink.files.load(std::sync::atomic::Ordering::Relaxed),
         bytes: sink.bytes.load(std::sync::atomic::Ordering::Relaxed),
         millis: start.elapsed().as_millis(),
-        warnings: with(project.warnings.clone(), render_warnings.clone()),
+        warnings: with(project.warnings.all(), render_warnings),
         output_dir: project.output_dir(),
     })
 }

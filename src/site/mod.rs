@@ -177,11 +177,6 @@ impl Site {
         Some(positions)
     }
 
-    /// The documents of the graph, for rebuilding it after a change.
-    pub fn into_documents(self) -> Vec<Document> {
-        self.nodes.into_iter().map(|n| n.doc).collect()
-    }
-
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id]
     }
