@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use crate::config::{Config, Lang};
 use crate::content::{self, LoadOptions};
 use crate::error::{Diagnostic, Diagnostics};
+use crate::layout;
 use crate::markdown::{self, Highlighter, Rendered};
 use crate::output::{Discard, Memory, Outputs, Sink, Staging};
 use crate::render::{Bodies, Output, RenderOptions, Renderer, StoredBodies, Theme, site_outputs};
@@ -250,14 +251,9 @@ impl Project {
         let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
         let out = normalize(&absolute(&dir));
         let root = normalize(&absolute(&self.options.root));
-        let sources = [
-            content::CONTENT_DIR,
-            "themes",
-            crate::render::theme::SITE_TEMPLATES,
-            crate::render::theme::SITE_STATIC,
-            crate::config::CONFIG_FILE,
-        ];
-        let clash = root.starts_with(&out) || sources.iter().any(|s| out.starts_with(root.join(s)));
+        let sources = layout::SOURCE_DIRS.iter().chain([&layout::CONFIG_FILE]);
+        let clash =
+            root.starts_with(&out) || sources.into_iter().any(|s| out.starts_with(root.join(s)));
         if clash {
             return Err(Diagnostic::error(
                 &dir,

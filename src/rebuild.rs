@@ -21,11 +21,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::build::{BuildOptions, Project, render_markdown, timing};
-use crate::config::CONFIG_FILE;
-use crate::content::{self, CONTENT_DIR, Document, LoadOptions, SourceKind};
+use crate::content::{self, Document, LoadOptions, SourceKind};
 use crate::error::Diagnostics;
+use crate::layout::{CONTENT_DIR, Layout, Source};
 use crate::output::{Memory, Outputs};
-use crate::render::theme::SITE_TEMPLATES;
 use crate::render::{Output, Renderer, SharedViews, Theme, shared_views};
 use crate::site::{GraphChange, NodeId, Site};
 
@@ -159,7 +158,8 @@ impl Preview {
     /// changes everything, down to where the theme and content are. The server asks before an
     /// update, to build outside its lock.
     pub fn starts_over(changed: &[PathBuf]) -> bool {
-        changed.iter().any(|p| p == Path::new(CONFIG_FILE))
+        let layout = Layout::any_theme();
+        changed.iter().any(|p| layout.classify(p) == Source::Config)
     }
 
     /// Applies changed files (created, modified or deleted; paths relative to the root or absolute
@@ -284,82 +284,65 @@ impl Preview {
         Ok(change)
     }
 
+    /// What the changed files are, by the [`Layout`]: templates, UI strings, static files, and
+    /// the Markdown sources to load again.
     fn sources(&self, changed: &[PathBuf]) -> Sources {
         let root = self.root();
         let config = &self.project.config;
-        let theme_dir = Theme::theme_dir(config);
-        let mut plan = Sources {
+        let layout = Layout::new(&config.theme);
+        let mut sources = Sources {
             css_only: true,
             ..Sources::default()
         };
         let mut documents: BTreeSet<PathBuf> = BTreeSet::new();
         for rel in changed {
-            let rel = rel.as_path();
-            let is_css = rel.extension().is_some_and(|e| e == "css");
-            if let Ok(t) = rel
-                .strip_prefix(theme_dir.join("templates"))
-                .or_else(|_| rel.strip_prefix(SITE_TEMPLATES))
-            {
-                plan.templates.push(t.to_string_lossy().replace('\\', "/"));
-            } else if rel.starts_with(theme_dir.join("i18n")) {
-                plan.i18n = true;
-            } else if rel.starts_with(theme_dir.join("static"))
-                || rel.starts_with(crate::render::theme::SITE_STATIC)
-            {
-                plan.statics = true;
-                plan.css_only &= is_css;
-                continue;
-            } else if let Ok(c) = rel.strip_prefix(CONTENT_DIR) {
-                match content::classify(config, c) {
-                    Ok(SourceKind::Markdown { .. }) => {
-                        documents.insert(c.to_path_buf());
-                    }
+            match layout.classify(rel) {
+                Source::Template(name) => sources.templates.push(name),
+                Source::UiStrings => sources.i18n = true,
+                Source::ThemeStatic(name) | Source::SiteStatic(name) => {
+                    sources.statics = true;
+                    sources.css_only &= name.ends_with(".css");
+                    continue;
+                }
+                Source::Document(c) => {
+                    documents.insert(c);
+                }
+                Source::Metadata(c) => match content::classify(config, &c) {
                     Ok(SourceKind::Neutral { key }) => {
-                        for lang in config.langs() {
-                            documents.insert(key.source_path(lang));
-                        }
+                        documents.extend(config.langs().map(|l| key.source_path(l)));
                     }
+                    _ => continue,
+                },
+                Source::OtherContent(c) => {
                     // A directory created, moved or deleted as a whole: every document in it,
                     // on disk now or in the graph before.
-                    Ok(SourceKind::Ignored)
-                        if root.join(CONTENT_DIR).join(c).is_dir()
-                            || self
-                                .project
-                                .site
-                                .nodes
-                                .iter()
-                                .any(|n| n.doc.source.starts_with(c)) =>
-                    {
-                        documents.extend(
-                            self.project
-                                .site
-                                .nodes
-                                .iter()
-                                .filter(|n| n.doc.source.starts_with(c))
-                                .map(|n| n.doc.source.clone()),
-                        );
+                    let before = documents.len();
+                    let nodes = &self.project.site.nodes;
+                    let in_graph = nodes.iter().filter(|n| n.doc.source.starts_with(&c));
+                    documents.extend(in_graph.map(|n| n.doc.source.clone()));
+                    if root.join(CONTENT_DIR).join(&c).is_dir() {
                         let (on_disk, _, _) = content::discover(root, config);
                         documents.extend(
                             on_disk
                                 .into_iter()
                                 .map(|(p, _, _)| p)
-                                .filter(|p| p.starts_with(c)),
+                                .filter(|p| p.starts_with(&c)),
                         );
                     }
-                    // A file that is not content.
-                    Ok(SourceKind::Ignored) => continue,
-                    Err(_) => {
-                        documents.insert(c.to_path_buf());
+                    if documents.len() == before {
+                        // A file that is not content.
+                        continue;
                     }
                 }
-            } else {
-                continue;
+                Source::Config | Source::Directory | Source::EditorLeftover | Source::Outside => {
+                    continue;
+                }
             }
-            plan.css_only = false;
+            sources.css_only = false;
         }
-        plan.css_only &= plan.statics;
-        plan.documents = documents.into_iter().collect();
-        plan
+        sources.css_only &= sources.statics;
+        sources.documents = documents.into_iter().collect();
+        sources
     }
 
     /// Puts reloaded documents into the graph and renders their Markdown again; notes in

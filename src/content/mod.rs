@@ -122,10 +122,9 @@ pub fn classify(config: &Config, rel: &Path) -> Result<SourceKind, Diagnostic> {
         return Err(Diagnostic::error(&display, "file name is not valid UTF-8")
             .hint("rename the file using UTF-8 characters"));
     };
-    if file_name.starts_with(['.', '#'])
-        || file_name.ends_with('~')
-        || file_name.ends_with(".swp")
-        || file_name.ends_with(".tmp")
+    if rel
+        .iter()
+        .any(|c| c.to_str().is_some_and(crate::layout::is_editor_leftover))
     {
         return Ok(SourceKind::Ignored);
     }
