@@ -10,6 +10,7 @@ pub mod build;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod html;
 pub mod layout;
 pub mod markdown;
 pub mod output;

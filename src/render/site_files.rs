@@ -5,7 +5,7 @@ use std::fmt::Write;
 use serde_json::json;
 
 use crate::config::Lang;
-use crate::markdown::highlight::escape_html as xml;
+use crate::html::escape_html as xml;
 use crate::render::{CSP_HEADER, Output, Renderer};
 use crate::site::NodeId;
 

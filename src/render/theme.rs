@@ -227,7 +227,7 @@ fn escape_into(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> 
     {
         return out.write_all(text.as_bytes());
     }
-    out.write_all(crate::markdown::highlight::escape_html(text).as_bytes())
+    out.write_all(crate::html::escape_html(text).as_bytes())
 }
 
 /// A Tera error as a diagnostic naming the template file and, where Tera reports it, the line.

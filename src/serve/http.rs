@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 use super::RESERVED_DIR;
 use super::live::{self, LIVE_JS, OVERLAY_CSS};
 use super::state::{Shared, SiteState};
+use crate::html::escape_html;
 use crate::output::Outputs;
 use crate::render::outputs::{FEED_FILE, HEADERS_FILE, NOT_FOUND_FILE};
 
@@ -386,32 +387,17 @@ fn error_page(st: &SiteState) -> String {
     for d in &st.errors.0 {
         items.push_str(&format!(
             "<li><code>{}</code>: {}<br>{}</li>\n",
-            escape(&d.location()),
-            escape(&d.message),
+            escape_html(&d.location()),
+            escape_html(&d.message),
             d.hint
                 .as_deref()
-                .map(|h| format!("hint: {}", escape(h)))
+                .map(|h| format!("hint: {}", escape_html(h)))
                 .unwrap_or_default()
         ));
     }
     format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>The site does not build – optout serve</title>\n<link rel=\"stylesheet\" href=\"{dir}overlay.css\">\n<script src=\"{dir}live.js\" defer></script>\n</head>\n<body class=\"optout-error-page\">\n<main>\n<h1>The site does not build</h1>\n<p>Fix the files below and save; this page reloads by itself.</p>\n<ol>\n{items}</ol>\n</main>\n</body>\n</html>\n"
     )
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
