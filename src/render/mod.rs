@@ -5,6 +5,7 @@
 //! output, so any subset can be rendered again: [`Renderer::render_set`] is the one path `build`,
 //! `check` and the preview take.
 
+pub mod alternates;
 pub mod assets;
 pub mod context;
 pub mod outputs;
@@ -199,16 +200,19 @@ impl<'a> Renderer<'a> {
             Output::TdmRep => Ok(self.tdmrep().into_bytes()),
             Output::Headers => Ok(self.headers().into_bytes()),
             Output::Chooser => {
-                let homes: Vec<(Lang, String)> =
-                    cfg.langs().map(|l| (l.clone(), format!("/{l}/"))).collect();
+                let homes: Vec<(Lang, String, bool)> = cfg
+                    .langs()
+                    .map(|l| (l.clone(), format!("/{l}/"), true))
+                    .collect();
+                let url = output.url(self.site);
                 html(
                     "chooser.html",
-                    self.base_context(&cfg.default_language, &output.url(self.site), homes),
+                    self.base_context(&cfg.default_language, &url, output, &homes),
                 )
             }
             Output::NotFound(lang) => html("404.html", self.not_found_context(lang)),
             Output::RootNotFound => html("404.html", self.not_found_context(&cfg.default_language)),
-            Output::Alias(_, target) => html("alias.html", self.alias_context(*target)),
+            Output::Alias(_, target) => html("alias.html", self.alias_context(output, *target)),
             Output::Static(path) => Ok(self
                 .theme
                 .assets
@@ -265,7 +269,8 @@ impl<'a> Renderer<'a> {
     fn taxonomy_context(&self, t: usize) -> tera::Context {
         let tax = &self.site.taxonomies[t];
         let strings = self.theme.i18n.get(&tax.lang);
-        let mut ctx = self.base_context(&tax.lang, &tax.url, self.taxonomy_translations(tax));
+        let switcher = self.taxonomy_switcher(tax);
+        let mut ctx = self.base_context(&tax.lang, &tax.url, &Output::Taxonomy(t), &switcher);
         ctx.insert("taxonomy", &context::taxonomy_view(self.site, tax, strings));
         ctx
     }
@@ -274,7 +279,20 @@ impl<'a> Renderer<'a> {
         let tax = &self.site.taxonomies[t];
         let term = &tax.terms[i];
         let strings = self.theme.i18n.get(&tax.lang);
-        let mut ctx = self.base_context(&tax.lang, &term.url, self.taxonomy_translations(tax));
+        // The same term in the other languages; where there is none, their list of terms.
+        let switcher: Vec<(Lang, String, bool)> = self
+            .site
+            .taxonomies
+            .iter()
+            .filter(|x| x.name == tax.name)
+            .map(
+                |x| match x.terms.iter().find(|other| other.slug == term.slug) {
+                    Some(other) => (x.lang.clone(), other.url.clone(), true),
+                    None => (x.lang.clone(), x.url.clone(), false),
+                },
+            )
+            .collect();
+        let mut ctx = self.base_context(&tax.lang, &term.url, &Output::Term(t, i), &switcher);
         ctx.insert("taxonomy", &context::taxonomy_view(self.site, tax, strings));
         let mut term_view = tera::Map::new();
         term_view.insert("name".into(), term.name.as_str().into());
@@ -290,27 +308,21 @@ impl<'a> Renderer<'a> {
     }
 
     fn not_found_context(&self, lang: &Lang) -> tera::Context {
-        let versions: Vec<(Lang, String)> = self
+        let switcher: Vec<(Lang, String, bool)> = self
             .site
             .config
             .langs()
-            .map(|l| (l.clone(), Output::NotFound(l.clone()).url(self.site)))
+            .map(|l| (l.clone(), Output::NotFound(l.clone()).url(self.site), true))
             .collect();
-        self.base_context(
-            lang,
-            &Output::NotFound(lang.clone()).url(self.site),
-            versions,
-        )
+        let output = Output::NotFound(lang.clone());
+        self.base_context(lang, &output.url(self.site), &output, &switcher)
     }
 
-    fn alias_context(&self, target: NodeId) -> tera::Context {
+    fn alias_context(&self, output: &Output, target: NodeId) -> tera::Context {
         let node = self.site.node(target);
         let cfg = &self.site.config;
-        let mut ctx = self.base_context(
-            node.lang(),
-            &node.url,
-            vec![(node.lang().clone(), node.url.clone())],
-        );
+        let switcher = [(node.lang().clone(), node.url.clone(), true)];
+        let mut ctx = self.base_context(node.lang(), &node.url, output, &switcher);
         ctx.insert(
             "alias",
             &json!({"target": cfg.path_url(&node.url), "permalink": cfg.permalink(&node.url)}),
@@ -318,36 +330,32 @@ impl<'a> Renderer<'a> {
         ctx
     }
 
-    fn taxonomy_translations(&self, tax: &crate::site::Taxonomy) -> Vec<(Lang, String)> {
+    /// The same taxonomy in every language.
+    fn taxonomy_switcher(&self, tax: &crate::site::Taxonomy) -> Vec<(Lang, String, bool)> {
         self.site
             .taxonomies
             .iter()
             .filter(|t| t.name == tax.name)
-            .map(|t| (t.lang.clone(), t.url.clone()))
+            .map(|t| (t.lang.clone(), t.url.clone(), true))
             .collect()
     }
 
-    /// Context for pages that are not documents (taxonomies, 404, chooser, aliases).
-    /// `versions` are the root-relative URLs of this page in each language.
+    /// Context for pages that are not documents (taxonomies, 404, chooser, aliases) at `url`.
+    /// `switcher` lists the page's counterpart in each language, and whether it is the same
+    /// thing there (else it is the nearest page that exists); `hreflang` versions come from
+    /// [`alternates`], the one place that decides them.
     pub fn base_context(
         &self,
         lang: &Lang,
         url: &str,
-        versions: Vec<(Lang, String)>,
+        output: &Output,
+        switcher: &[(Lang, String, bool)],
     ) -> tera::Context {
         let cfg = &self.site.config;
-        let translations: Vec<Value> = versions.iter().filter(|(l, _)| l != lang).map(|(l, u)| json!({
-            "lang": l, "lang_name": cfg.language(l).name, "url": cfg.path_url(u), "title": cfg.language(l).title, "exists": true,
+        let translations: Vec<Value> = switcher.iter().filter(|(l, _, _)| l != lang).map(|(l, u, exists)| json!({
+            "lang": l, "lang_name": cfg.language(l).name, "url": cfg.path_url(u), "title": cfg.language(l).title, "exists": exists,
         })).collect();
-        let alternates: Vec<Value> = versions
-            .iter()
-            .map(|(l, u)| json!({"lang": l, "permalink": cfg.permalink(u)}))
-            .collect();
-        let x_default = versions
-            .iter()
-            .find(|(l, _)| *l == cfg.default_language)
-            .map(|(_, u)| json!(cfg.permalink(u)))
-            .unwrap_or(Value::Null);
+        let (alternates, x_default) = context::alternates_view(self.site, output);
         let home = self.site.homes.get(lang).map(|&h| json!([{"title": self.site.node(h).title(), "url": cfg.path_url(&self.site.node(h).url)}])).unwrap_or(json!([]));
         let mut ctx = tera::Context::new();
         ctx.insert("lang", lang);

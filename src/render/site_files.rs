@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::config::Lang;
 use crate::html::escape_html as xml;
-use crate::render::{CSP_HEADER, Output, Renderer};
+use crate::render::{CSP_HEADER, Output, Renderer, alternates};
 use crate::site::NodeId;
 
 /// Feeds list the newest pages; older ones stay reachable through the site.
@@ -89,63 +89,58 @@ impl Renderer<'_> {
         s
     }
 
+    /// Every page, taxonomy list, term page and the chooser, with the language versions its own
+    /// `<link rel="alternate">` lists (from [`alternates`], as the pages get them).
     pub(super) fn sitemap(&self) -> String {
-        let cfg = &self.site.config;
         let mut s = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
         );
-        for (id, n) in self.site.nodes.iter().enumerate() {
-            let _ = write!(
-                s,
-                "  <url>\n    <loc>{}</loc>\n",
-                xml(&cfg.permalink(&n.url))
-            );
-            if let Some(d) = n.doc.meta.last_changed() {
-                let _ = writeln!(s, "    <lastmod>{d}</lastmod>");
-            }
-            if !n.translations.is_empty() {
-                let mut versions: Vec<NodeId> = n.translations.clone();
-                versions.push(id);
-                versions.sort_by_key(|&v| cfg.languages.get_index_of(self.site.node(v).lang()));
-                for v in &versions {
-                    let t = self.site.node(*v);
-                    let _ = writeln!(
-                        s,
-                        "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                        xml(t.lang().as_str()),
-                        xml(&cfg.permalink(&t.url))
-                    );
-                }
-                if let Some(d) = versions
-                    .iter()
-                    .map(|&v| self.site.node(v))
-                    .find(|t| *t.lang() == cfg.default_language)
-                {
-                    let _ = writeln!(
-                        s,
-                        "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
-                        xml(&cfg.permalink(&d.url))
-                    );
-                }
-            }
-            s.push_str("  </url>\n");
-        }
-        for tax in &self.site.taxonomies {
-            let _ = write!(
-                s,
-                "  <url>\n    <loc>{}</loc>\n  </url>\n",
-                xml(&cfg.permalink(&tax.url))
-            );
-            for term in &tax.terms {
-                let _ = write!(
-                    s,
-                    "  <url>\n    <loc>{}</loc>\n  </url>\n",
-                    xml(&cfg.permalink(&term.url))
-                );
-            }
+        let site = self.site;
+        let nodes = (0..site.nodes.len()).map(|id| {
+            let date = site.node(id).doc.meta.last_changed();
+            (Output::Page(id), date)
+        });
+        let listings = site.taxonomies.iter().enumerate().flat_map(|(t, tax)| {
+            std::iter::once(Output::Taxonomy(t))
+                .chain((0..tax.terms.len()).map(move |i| Output::Term(t, i)))
+                .map(|o| (o, None))
+        });
+        let chooser = std::iter::once((Output::Chooser, None));
+        for (output, date) in nodes.chain(listings).chain(chooser) {
+            self.sitemap_entry(&mut s, &output, date);
         }
         s.push_str("</urlset>\n");
         s
+    }
+
+    fn sitemap_entry(&self, s: &mut String, output: &Output, date: Option<chrono::NaiveDate>) {
+        let cfg = &self.site.config;
+        let _ = write!(
+            s,
+            "  <url>\n    <loc>{}</loc>\n",
+            xml(&cfg.permalink(&output.url(self.site)))
+        );
+        if let Some(d) = date {
+            let _ = writeln!(s, "    <lastmod>{d}</lastmod>");
+        }
+        let versions = alternates::versions(self.site, output);
+        // Exactly what the page's own `<link rel="alternate">` elements say.
+        for (lang, url) in &versions.langs {
+            let _ = writeln!(
+                s,
+                "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                xml(lang.as_str()),
+                xml(&cfg.permalink(url))
+            );
+        }
+        if let Some(url) = &versions.x_default {
+            let _ = writeln!(
+                s,
+                "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
+                xml(&cfg.permalink(url))
+            );
+        }
+        s.push_str("  </url>\n");
     }
 
     pub(super) fn robots(&self) -> String {
