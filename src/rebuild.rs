@@ -353,9 +353,8 @@ impl Preview {
         change: &mut Change,
     ) -> Result<(), Diagnostics> {
         let site = &self.project.site;
-        let in_place = site.applies_in_place(&loaded);
         // Old URLs are only needed to find what moved; an in-place edit moves nothing.
-        let old_urls: HashMap<PathBuf, String> = if in_place {
+        let old_urls: HashMap<PathBuf, String> = if site.applies_in_place(&loaded) {
             HashMap::new()
         } else {
             site.nodes
@@ -374,50 +373,21 @@ impl Preview {
         // The graph, all changes at once; on error it stays as it was.
         let graph_change = self.project.site.apply(loaded.clone())?;
         self.dirty = true;
+        timing("apply_documents: link");
         let site = &self.project.site;
-        let moved: HashSet<PathBuf> = if graph_change == GraphChange::Structure {
-            let new_urls: HashMap<&PathBuf, &String> =
-                site.nodes.iter().map(|n| (&n.doc.source, &n.url)).collect();
-            let mut moved: HashSet<PathBuf> = old_urls
-                .iter()
-                .filter(|(s, u)| new_urls.get(s) != Some(u))
-                .map(|(s, _)| s.clone())
-                .collect();
-            moved.extend(
-                new_urls
-                    .keys()
-                    .filter(|s| !old_urls.contains_key(**s))
-                    .map(|s| (*s).clone()),
-            );
-            moved
+        let moved = if graph_change == GraphChange::Structure {
+            moved_sources(&old_urls, site)
         } else {
             HashSet::new()
         };
-        timing("apply_documents: link");
-        // Markdown: the changed documents, and those linking to a moved one.
         for (source, doc) in &loaded {
             if doc.is_none() {
                 self.project.markdown.remove(source);
             }
         }
-        let mut to_render: Vec<NodeId> = loaded
-            .iter()
-            .filter_map(|(s, d)| d.as_ref().and(site.by_source.get(s).copied()))
-            .collect();
-        if !moved.is_empty() {
-            for (source, rendered) in &self.project.markdown {
-                if rendered.link_targets.iter().any(|t| moved.contains(t))
-                    && let Some(&id) = site.by_source.get(source)
-                {
-                    to_render.push(id);
-                }
-            }
-        }
-        to_render.sort_unstable();
-        to_render.dedup();
-        let (rendered, md_diags) = render_markdown(site, &self.project.highlighter, &to_render);
+        let to_render = markdown_to_render(site, &loaded, &moved, &self.project.markdown);
+        let (rendered, mut diags) = render_markdown(site, &self.project.highlighter, &to_render);
         self.project.markdown.extend(rendered);
-        let mut diags = md_diags;
         diags.extend(self.project.check_anchor_links());
         if diags.has_errors() {
             return Err(diags.sorted());
@@ -426,40 +396,91 @@ impl Preview {
             .iter()
             .map(|&id| site.node(id).doc.source.clone())
             .collect();
-        let gone: Vec<PathBuf> = loaded
-            .iter()
-            .filter(|(_, d)| d.is_none())
-            .map(|(s, _)| s.clone())
-            .collect();
+        let gone = loaded.iter().filter(|(_, d)| d.is_none()).map(|(s, _)| s);
         self.project
             .warnings
-            .replace_markdown(rendered_sources.iter().chain(&gone), diags);
+            .replace_markdown(rendered_sources.iter().chain(gone), diags);
         timing("apply_documents: markdown");
         change.bodies = to_render;
-        if graph_change == GraphChange::Structure {
-            change.everything = true;
-            return Ok(());
-        }
-        let metadata: Vec<NodeId> = loaded
-            .iter()
-            .filter(|(s, d)| old_docs.get(s).map(|o| &o.meta) != d.as_ref().map(|d| &d.meta))
-            .filter_map(|(s, _)| site.by_source.get(s).copied())
-            .collect();
-        // A section's title is in the breadcrumbs and listings of everything below it.
-        if metadata.iter().any(|&id| site.node(id).is_section()) {
-            change.everything = true;
-            return Ok(());
-        }
-        change.dates = metadata.iter().any(|&id| {
-            let node = site.node(id);
-            old_docs
-                .get(&node.doc.source)
-                .map(|o| o.meta.last_changed())
-                != Some(node.doc.meta.last_changed())
-        });
-        change.metadata = metadata;
+        describe_documents(change, graph_change, site, &loaded, &old_docs);
         Ok(())
     }
+}
+
+/// Sources whose URL changed or that are new, from the URLs before a re-link.
+fn moved_sources(old_urls: &HashMap<PathBuf, String>, site: &Site) -> HashSet<PathBuf> {
+    let new_urls: HashMap<&PathBuf, &String> =
+        site.nodes.iter().map(|n| (&n.doc.source, &n.url)).collect();
+    let mut moved: HashSet<PathBuf> = old_urls
+        .iter()
+        .filter(|(s, u)| new_urls.get(s) != Some(u))
+        .map(|(s, _)| s.clone())
+        .collect();
+    moved.extend(
+        new_urls
+            .keys()
+            .filter(|s| !old_urls.contains_key(**s))
+            .map(|s| (*s).clone()),
+    );
+    moved
+}
+
+/// Whose Markdown is rendered again: the reloaded documents, and those linking to a moved one.
+fn markdown_to_render(
+    site: &Site,
+    loaded: &[(PathBuf, Option<Document>)],
+    moved: &HashSet<PathBuf>,
+    markdown: &HashMap<PathBuf, crate::markdown::Rendered>,
+) -> Vec<NodeId> {
+    let mut ids: Vec<NodeId> = loaded
+        .iter()
+        .filter_map(|(s, d)| d.as_ref().and(site.by_source.get(s).copied()))
+        .collect();
+    if !moved.is_empty() {
+        for (source, rendered) in markdown {
+            if rendered.link_targets.iter().any(|t| moved.contains(t))
+                && let Some(&id) = site.by_source.get(source)
+            {
+                ids.push(id);
+            }
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// What reloaded documents changed, for [`affected`]: everything after a re-link or a
+/// section's new metadata, else the pages whose metadata changed and whether a date did.
+fn describe_documents(
+    change: &mut Change,
+    graph_change: GraphChange,
+    site: &Site,
+    loaded: &[(PathBuf, Option<Document>)],
+    old_docs: &HashMap<PathBuf, Document>,
+) {
+    if graph_change == GraphChange::Structure {
+        change.everything = true;
+        return;
+    }
+    let metadata: Vec<NodeId> = loaded
+        .iter()
+        .filter(|(s, d)| old_docs.get(s).map(|o| &o.meta) != d.as_ref().map(|d| &d.meta))
+        .filter_map(|(s, _)| site.by_source.get(s).copied())
+        .collect();
+    // A section's title is in the breadcrumbs and listings of everything below it.
+    if metadata.iter().any(|&id| site.node(id).is_section()) {
+        change.everything = true;
+        return;
+    }
+    change.dates = metadata.iter().any(|&id| {
+        let node = site.node(id);
+        old_docs
+            .get(&node.doc.source)
+            .map(|o| o.meta.last_changed())
+            != Some(node.doc.meta.last_changed())
+    });
+    change.metadata = metadata;
 }
 
 /// The difference between two output sets.
