@@ -22,7 +22,7 @@ use super::live::{self, LIVE_JS, OVERLAY_CSS};
 use super::state::{Shared, SiteState};
 use crate::html::escape_html;
 use crate::output::Outputs;
-use crate::render::outputs::{FEED_FILE, HEADERS_FILE, NOT_FOUND_FILE};
+use crate::render::outputs::{FEED_FILE, HEADERS_FILE, NOT_FOUND_FILE, page_path};
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new().fallback(handle).with_state(shared)
@@ -118,7 +118,7 @@ pub(crate) fn resolve(outputs: &Outputs, base_path: &str, raw: &str) -> Resolved
         return Resolved::NotFound(not_found_page(outputs, ""));
     };
     let key = if decoded.is_empty() || decoded.ends_with('/') {
-        format!("{decoded}index.html")
+        page_path(&decoded)
     } else {
         decoded.clone()
     };
@@ -127,7 +127,7 @@ pub(crate) fn resolve(outputs: &Outputs, base_path: &str, raw: &str) -> Resolved
     }
     if !decoded.is_empty()
         && !decoded.ends_with('/')
-        && outputs.files.contains_key(&format!("{decoded}/index.html"))
+        && outputs.files.contains_key(&page_path(&decoded))
     {
         return Resolved::Redirect(format!("{raw}/"));
     }
