@@ -183,17 +183,20 @@ impl<'a> Renderer<'a> {
         dedupe_template_errors(all)
     }
 
-    /// The bytes of one output that is not a page (pages need their body: [`Renderer::render_set`]).
+    /// The bytes of one output. A page rendered here has an empty body: pages get theirs in
+    /// [`Renderer::render_set`].
     pub fn render_output(&self, tera: &tera::Tera, output: &Output) -> Result<Vec<u8>, Diagnostic> {
-        let html = |template: &str, ctx: tera::Context| {
-            self.render_template(tera, template, ctx, Path::new(crate::config::CONFIG_FILE))
+        // Outputs that are not documents: a template problem is reported for site.yaml.
+        let template = self.output_template(output).unwrap_or_default();
+        let html = |ctx: tera::Context| {
+            self.render_template(tera, &template, ctx, Path::new(crate::config::CONFIG_FILE))
                 .map(String::into_bytes)
         };
         let cfg = &self.site.config;
         match output {
             Output::Page(id) => self.render_page(tera, *id, &Rendered::default()),
-            Output::Taxonomy(t) => html("taxonomy.html", self.taxonomy_context(*t)),
-            Output::Term(t, i) => html("term.html", self.term_context(*t, *i)),
+            Output::Taxonomy(t) => html(self.taxonomy_context(*t)),
+            Output::Term(t, i) => html(self.term_context(*t, *i)),
             Output::Feed(lang) => Ok(self.feed(lang).into_bytes()),
             Output::Sitemap => Ok(self.sitemap().into_bytes()),
             Output::Robots => Ok(self.robots().into_bytes()),
@@ -205,14 +208,11 @@ impl<'a> Renderer<'a> {
                     .map(|l| (l.clone(), format!("/{l}/"), true))
                     .collect();
                 let url = output.url(self.site);
-                html(
-                    "chooser.html",
-                    self.base_context(&cfg.default_language, &url, output, &homes),
-                )
+                html(self.base_context(&cfg.default_language, &url, output, &homes))
             }
-            Output::NotFound(lang) => html("404.html", self.not_found_context(lang)),
-            Output::RootNotFound => html("404.html", self.not_found_context(&cfg.default_language)),
-            Output::Alias(_, target) => html("alias.html", self.alias_context(output, *target)),
+            Output::NotFound(lang) => html(self.not_found_context(lang)),
+            Output::RootNotFound => html(self.not_found_context(&cfg.default_language)),
+            Output::Alias(_, target) => html(self.alias_context(output, *target)),
             Output::Static(path) => Ok(self
                 .theme
                 .assets
