@@ -12,8 +12,9 @@ use crate::site::{NodeId, Site};
 /// One file of the built site.
 ///
 /// Where do I add a new output? Add a variant here, its file in [`Output::path`], its line in
-/// [`site_outputs`], its renderer in `Renderer::render_output` (`render/mod.rs`), and the changes
-/// that touch it in `rebuild::affected`.
+/// [`site_outputs`], its renderer in `Renderer::render_output` (`render/mod.rs`, and its template
+/// in `Renderer::output_template` if it has one), and the changes that touch it in
+/// `rebuild::affected`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Output {
     /// A page, section or home page: `de/anleitungen/facebook/index.html`.
