@@ -4,8 +4,10 @@
 //! once; the preview server keeps it and updates it. There is no second
 //! code path.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -13,9 +15,10 @@ use rayon::prelude::*;
 use crate::config::{Config, Lang};
 use crate::content::{self, LoadOptions};
 use crate::error::{Diagnostic, Diagnostics};
+use crate::layout;
 use crate::markdown::{self, Highlighter, Rendered};
-use crate::output::{Discard, Outputs, Sink, Staging};
-use crate::render::{RenderOptions, Renderer, Theme};
+use crate::output::{Discard, Memory, Outputs, Sink, Staging};
+use crate::render::{Bodies, Output, RenderOptions, Renderer, StoredBodies, Theme, site_outputs};
 use crate::site::{NodeId, Site};
 
 #[derive(Debug, Clone, Default)]
@@ -44,8 +47,80 @@ pub struct Project {
     /// Rendered bodies by source path (content-relative).
     pub markdown: HashMap<PathBuf, Rendered>,
     pub highlighter: Highlighter,
-    /// Warnings of the last load or update (errors abort instead).
-    pub warnings: Diagnostics,
+    /// Warnings of the current state (errors abort instead).
+    pub warnings: Warnings,
+}
+
+/// The warnings of the sources as they are now, by file, so an update replaces exactly those of
+/// the files it loaded again and the preview reports the current state.
+#[derive(Debug, Clone, Default)]
+pub struct Warnings {
+    /// Found while loading (placeholders left, …), by the file they point at.
+    loaded: HashMap<PathBuf, Diagnostics>,
+    /// Found while rendering Markdown, by the file they point at.
+    markdown: HashMap<PathBuf, Diagnostics>,
+}
+
+impl Warnings {
+    fn from_loading(diags: Diagnostics) -> Warnings {
+        let mut w = Warnings::default();
+        add_by_file(&mut w.loaded, diags);
+        w
+    }
+
+    /// All of them, sorted.
+    pub fn all(&self) -> Diagnostics {
+        let mut all = Diagnostics::new();
+        for d in self.loaded.values().chain(self.markdown.values()) {
+            all.extend(d.clone());
+        }
+        all.sorted()
+    }
+
+    /// `sources` (content-relative) were loaded again with these warnings: a source's own file
+    /// and, where it still exists, the metadata file it reads.
+    pub fn replace_loaded(
+        &mut self,
+        root: &Path,
+        config: &Config,
+        sources: &[PathBuf],
+        new: Diagnostics,
+    ) {
+        for source in sources {
+            let file = Path::new(content::CONTENT_DIR).join(source);
+            if root.join(&file).is_file()
+                && let Ok(content::SourceKind::Markdown { key, .. }) =
+                    content::classify(config, source)
+            {
+                self.loaded
+                    .remove(&Path::new(content::CONTENT_DIR).join(key.neutral_path()));
+            }
+            self.loaded.remove(&file);
+        }
+        add_by_file(&mut self.loaded, new);
+    }
+
+    /// The Markdown of `sources` (content-relative) was rendered again with these warnings.
+    pub fn replace_markdown<'a>(
+        &mut self,
+        sources: impl Iterator<Item = &'a PathBuf>,
+        new: Diagnostics,
+    ) {
+        for source in sources {
+            self.markdown
+                .remove(&Path::new(content::CONTENT_DIR).join(source));
+        }
+        add_by_file(
+            &mut self.markdown,
+            Diagnostics(new.warnings().cloned().collect()),
+        );
+    }
+}
+
+fn add_by_file(map: &mut HashMap<PathBuf, Diagnostics>, diags: Diagnostics) {
+    for d in diags.0 {
+        map.entry(d.file.clone()).or_default().push(d);
+    }
 }
 
 /// What a build did, for the summary line.
@@ -62,17 +137,7 @@ pub struct BuildReport {
 impl BuildReport {
     /// `Built 24 pages (12 de, 12 en) in 41 ms`.
     pub fn summary(&self, verb: &str) -> String {
-        let total: usize = self.pages_per_lang.iter().map(|(_, n)| n).sum();
-        let per: Vec<String> = self
-            .pages_per_lang
-            .iter()
-            .map(|(l, n)| format!("{n} {l}"))
-            .collect();
-        format!(
-            "{verb} {total} pages ({}) in {} ms",
-            per.join(", "),
-            self.millis
-        )
+        crate::report::pages_summary(verb, &self.pages_per_lang, self.millis)
     }
 }
 
@@ -84,11 +149,11 @@ impl Project {
         let (markdown, mut diags) = render_markdown(&project.site, &project.highlighter, &ids);
         project.markdown = markdown;
         diags.extend(project.check_anchor_links());
-        diags.extend(std::mem::take(&mut project.warnings));
         if diags.has_errors() {
+            diags.extend(project.warnings.all());
             return Err(diags.sorted());
         }
-        project.warnings = diags.sorted();
+        add_by_file(&mut project.warnings.markdown, diags);
         Ok(project)
     }
 
@@ -115,10 +180,6 @@ impl Project {
                 None
             }
         };
-        let docs: Vec<_> = docs
-            .into_iter()
-            .filter(|d| options.drafts || !d.meta.draft)
-            .collect();
         let site = match Site::new(config.clone(), docs) {
             Ok(s) => Some(s),
             Err(e) => {
@@ -130,9 +191,6 @@ impl Project {
             return Err(diags.sorted());
         };
         timing("load, graph");
-        if diags.has_errors() {
-            return Err(diags.sorted());
-        }
         Ok(Project {
             options,
             config,
@@ -140,28 +198,36 @@ impl Project {
             site,
             markdown: HashMap::new(),
             highlighter: Highlighter::new(),
-            warnings: diags.sorted(),
+            warnings: Warnings::from_loading(diags),
         })
     }
 
     pub fn renderer(&self) -> Result<Renderer<'_>, Diagnostics> {
-        Renderer::new(
-            &self.site,
-            &self.theme,
-            &self.theme.assets,
-            &self.markdown,
-            &self.options.render,
-        )
+        Renderer::new(&self.site, &self.theme, &self.options.render)
     }
 
-    /// Renders every output file.
+    /// Every output of the site as it is now.
+    pub fn outputs(&self) -> Vec<Output> {
+        site_outputs(&self.site, &self.theme.assets)
+    }
+
+    /// Renders every output into memory, with the Markdown rendered by [`Project::load`].
     pub fn render_all(&self) -> Result<Outputs, Diagnostics> {
         let renderer = self.renderer()?;
-        let (outputs, diags) = renderer.render_all();
+        let sink = Memory::default();
+        let diags = renderer.render_set(&self.outputs(), &self.stored_bodies(), &sink);
         if diags.has_errors() {
             Err(diags.sorted())
         } else {
-            Ok(outputs)
+            Ok(sink.into_outputs())
+        }
+    }
+
+    /// The bodies [`Project::load`] rendered.
+    pub fn stored_bodies(&self) -> StoredBodies<'_> {
+        StoredBodies {
+            site: &self.site,
+            markdown: &self.markdown,
         }
     }
 
@@ -185,14 +251,9 @@ impl Project {
         let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
         let out = normalize(&absolute(&dir));
         let root = normalize(&absolute(&self.options.root));
-        let sources = [
-            content::CONTENT_DIR,
-            "themes",
-            crate::render::theme::SITE_TEMPLATES,
-            crate::render::theme::SITE_STATIC,
-            crate::config::CONFIG_FILE,
-        ];
-        let clash = root.starts_with(&out) || sources.iter().any(|s| out.starts_with(root.join(s)));
+        let sources = layout::SOURCE_DIRS.iter().chain([&layout::CONFIG_FILE]);
+        let clash =
+            root.starts_with(&out) || sources.into_iter().any(|s| out.starts_with(root.join(s)));
         if clash {
             return Err(Diagnostic::error(
                 &dir,
@@ -239,80 +300,73 @@ pub fn render_markdown(
     (map, diags)
 }
 
-/// Renders every page and site file into `sink` as it goes: Markdown and template per page in
-/// one parallel pass, so no stage holds the whole site in memory. Anchor links are checked at the
-/// end; with any error the caller discards what the sink received.
-pub fn render_into(project: &Project, sink: &dyn Sink) -> Result<(), Diagnostics> {
+/// Renders every output into `sink` as it goes: Markdown and template per page in one parallel
+/// pass, so no stage holds the whole site in memory. Anchor links are checked at the end; with
+/// any error the caller discards what the sink received. Returns the warnings.
+pub fn render_into(project: &Project, sink: &dyn Sink) -> Result<Diagnostics, Diagnostics> {
     let renderer = project.renderer()?;
-    let tera = renderer.tera();
     let site = &project.site;
-    let bar = if project.options.progress && site.nodes.len() >= PROGRESS_MIN_PAGES {
-        let bar = indicatif::ProgressBar::new(site.nodes.len() as u64);
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} pages {elapsed}")
-        {
-            bar.set_style(style);
-        }
-        bar
-    } else {
-        indicatif::ProgressBar::hidden()
+    let bodies = StreamedBodies {
+        site,
+        highlighter: &project.highlighter,
+        bar: progress_bar(project.options.progress, site.nodes.len()),
+        facts: Mutex::new(HashMap::with_capacity(site.nodes.len())),
     };
-    let results: Vec<(PathBuf, Rendered, Diagnostics)> = (0..site.nodes.len())
-        .into_par_iter()
-        .map(|id| {
-            bar.inc(1);
-            let (mut rendered, mut diags) = markdown::render(site, id, &project.highlighter);
-            if !diags.has_errors() {
-                match renderer.render_node_with(tera, id, &rendered) {
-                    Ok((path, bytes)) => {
-                        if let Err(e) = sink.put(&path, &bytes) {
-                            diags.push(write_error(&path, &e));
-                        }
-                    }
-                    Err(d) => diags.push(d),
-                }
-            }
-            // Keep what the link check needs, not the HTML.
-            let rendered = Rendered {
-                heading_ids: std::mem::take(&mut rendered.heading_ids),
-                anchor_links: std::mem::take(&mut rendered.anchor_links),
-                ..Rendered::default()
-            };
-            (site.node(id).doc.source.clone(), rendered, diags)
-        })
-        .collect();
-    bar.finish_and_clear();
-    timing("markdown and pages");
-    let mut diags = Diagnostics::new();
-    let mut facts = HashMap::with_capacity(results.len());
-    for (source, rendered, d) in results {
-        diags.extend(d);
-        facts.insert(source, rendered);
-    }
+    let mut diags = renderer.render_set(&project.outputs(), &bodies, sink);
+    bodies.bar.finish_and_clear();
+    let facts = bodies.facts.into_inner().unwrap_or_else(|p| p.into_inner());
     diags.extend(check_anchor_links(&facts));
-    let (listings, d) = renderer.render_taxonomies(tera);
-    diags.extend(d);
-    let (files, d) = renderer.render_site_files(tera);
-    diags.extend(d);
-    let diags = crate::render::dedupe_template_errors(diags);
+    timing("render");
     if diags.has_errors() {
-        return Err(diags.sorted());
+        Err(diags.sorted())
+    } else {
+        Ok(diags)
     }
-    let rest = listings
-        .files
-        .iter()
-        .chain(&files.files)
-        .chain(&project.theme.assets.files);
-    for (path, bytes) in rest {
-        sink.put(path, bytes)
-            .map_err(|e| Diagnostics::from(write_error(path, &e)))?;
-    }
-    timing("listings and site files");
-    Ok(())
 }
 
-fn write_error(path: &str, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error(path, format!("cannot write: {e}")).hint("check the disk space and permissions of the output directory; the previous output is untouched")
+fn progress_bar(wanted: bool, pages: usize) -> indicatif::ProgressBar {
+    if !wanted || pages < PROGRESS_MIN_PAGES {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(pages as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} pages {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// The build's page bodies: rendered when the page is, and dropped after it but for what the
+/// anchor-link check needs.
+struct StreamedBodies<'a> {
+    site: &'a Site,
+    highlighter: &'a Highlighter,
+    bar: indicatif::ProgressBar,
+    facts: Mutex<HashMap<PathBuf, Rendered>>,
+}
+
+impl Bodies for StreamedBodies<'_> {
+    fn body(&self, id: NodeId) -> (Cow<'_, Rendered>, Diagnostics) {
+        self.bar.inc(1);
+        let (rendered, diags) = markdown::render(self.site, id, self.highlighter);
+        if diags.has_errors() {
+            self.rendered(id, Cow::Owned(rendered.clone()));
+        }
+        (Cow::Owned(rendered), diags)
+    }
+
+    fn rendered(&self, id: NodeId, body: Cow<'_, Rendered>) {
+        let mut body = body.into_owned();
+        let facts = Rendered {
+            heading_ids: std::mem::take(&mut body.heading_ids),
+            anchor_links: std::mem::take(&mut body.anchor_links),
+            ..Rendered::default()
+        };
+        let source = self.site.node(id).doc.source.clone();
+        let mut all = self.facts.lock().unwrap_or_else(|p| p.into_inner());
+        all.insert(source, facts);
+    }
 }
 
 /// `optout build`: everything, written atomically; nothing is written when there is an error.
@@ -327,7 +381,7 @@ pub fn build(options: BuildOptions) -> Result<BuildReport, Diagnostics> {
         )
     })?;
     // On error `staging` is dropped, which deletes it: the previous output stays as it was.
-    render_into(&project, &staging)?;
+    let render_warnings = render_into(&project, &staging)?;
     let (files, bytes) = (staging.files(), staging.bytes());
     staging.commit().map_err(|e| {
         Diagnostics::from(
@@ -342,7 +396,7 @@ pub fn build(options: BuildOptions) -> Result<BuildReport, Diagnostics> {
         files,
         bytes,
         millis: start.elapsed().as_millis(),
-        warnings: project.warnings.clone(),
+        warnings: with(project.warnings.all(), render_warnings),
         output_dir: dir,
     })
 }
@@ -353,15 +407,20 @@ pub fn check(mut options: BuildOptions) -> Result<BuildReport, Diagnostics> {
     options.strict = true;
     let project = Project::load_graph(options)?;
     let sink = Discard::default();
-    render_into(&project, &sink)?;
+    let render_warnings = render_into(&project, &sink)?;
     Ok(BuildReport {
         pages_per_lang: project.pages_per_lang(),
         files: sink.files.load(std::sync::atomic::Ordering::Relaxed),
         bytes: sink.bytes.load(std::sync::atomic::Ordering::Relaxed),
         millis: start.elapsed().as_millis(),
-        warnings: project.warnings.clone(),
+        warnings: with(project.warnings.all(), render_warnings),
         output_dir: project.output_dir(),
     })
+}
+
+fn with(mut a: Diagnostics, b: Diagnostics) -> Diagnostics {
+    a.extend(b);
+    a.sorted()
 }
 
 /// Links to `page#fragment` whose fragment is not a heading of that page.

@@ -13,6 +13,10 @@ use optout::build::{self, BuildOptions};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use optout::error::Diagnostics;
+use optout::report::Terminal;
+
+/// Everything the command line says goes to stderr; stdout stays free for data.
+const TERMINAL: Terminal = Terminal::Stderr;
 
 #[derive(Parser)]
 #[command(
@@ -83,15 +87,15 @@ fn main() -> ExitCode {
             let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
             let options = BuildOptions { root, output, base_url, drafts, progress, ..Default::default() };
             finish(build::build(options).map(|r| {
-                print_warnings(&r.warnings);
-                eprintln!("{} → {}", r.summary("Built"), r.output_dir.display());
+                TERMINAL.diagnostics(&r.warnings);
+                TERMINAL.line(format!("{} → {}", r.summary("Built"), r.output_dir.display()));
             }))
         }
         Command::Check { root, drafts } => {
             let options = BuildOptions { root, drafts, ..Default::default() };
             finish(build::check(options).map(|r| {
-                print_warnings(&r.warnings);
-                eprintln!("{}", r.summary("Checked"));
+                TERMINAL.diagnostics(&r.warnings);
+                TERMINAL.line(r.summary("Checked"));
             }))
         }
         Command::Serve { root, port, bind, open, drafts } => {
@@ -105,23 +109,17 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("{e}");
+                    TERMINAL.line(e);
                     ExitCode::from(1)
                 }
             }
         }
         Command::New { name, root } => finish(optout::scaffold::new_guide(&root, &name).map(|files| {
             for f in files {
-                eprintln!("created {}", f.display());
+                TERMINAL.line(format!("created {}", f.display()));
             }
-            eprintln!("Replace every TODO, then remove `draft: true`; `optout check` lists what is left.");
+            TERMINAL.line("Replace every TODO, then remove `draft: true`; `optout check` lists what is left.");
         })),
-    }
-}
-
-fn print_warnings(warnings: &Diagnostics) {
-    for w in &warnings.0 {
-        eprintln!("{w}");
     }
 }
 
@@ -129,13 +127,7 @@ fn finish(result: Result<(), Diagnostics>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(diags) => {
-            let diags = diags.sorted();
-            eprint!("{diags}");
-            let errors = diags.errors().count();
-            eprintln!(
-                "{errors} error{} — nothing was written",
-                if errors == 1 { "" } else { "s" }
-            );
+            TERMINAL.errors(&diags.sorted(), "nothing was written");
             ExitCode::from(1)
         }
     }

@@ -34,15 +34,34 @@ impl Outputs {
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
-
-    pub fn total_bytes(&self) -> usize {
-        self.files.values().map(Vec::len).sum()
-    }
 }
 
 /// Where rendered files go: a staging directory (build), memory (preview) or nowhere (check).
 pub trait Sink: Sync {
-    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+    fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()>;
+}
+
+/// Keeps what it receives (the preview serves from memory).
+#[derive(Default)]
+pub struct Memory(std::sync::Mutex<Outputs>);
+
+impl Memory {
+    pub fn into_outputs(self) -> Outputs {
+        self.0
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Sink for Memory {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
+        let mut outputs = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        outputs.insert(path.to_string(), bytes);
+        Ok(())
+    }
 }
 
 /// Counts what would be written and writes nothing (`optout check`).
@@ -53,7 +72,7 @@ pub struct Discard {
 }
 
 impl Sink for Discard {
-    fn put(&self, _path: &str, bytes: &[u8]) -> io::Result<()> {
+    fn put(&self, _path: &str, bytes: Vec<u8>) -> io::Result<()> {
         use std::sync::atomic::Ordering::Relaxed;
         self.files.fetch_add(1, Relaxed);
         self.bytes.fetch_add(bytes.len(), Relaxed);
@@ -111,7 +130,7 @@ impl Staging {
 }
 
 impl Sink for Staging {
-    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
         let rel = safe_relative(path).ok_or_else(|| {
             io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -123,7 +142,7 @@ impl Sink for Staging {
             // create_dir_all tolerates other threads creating the same directories.
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(file, bytes)?;
+        std::fs::write(file, &bytes)?;
         self.counted.put(path, bytes)
     }
 }
@@ -161,36 +180,6 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
     ok.then(|| p.to_path_buf())
 }
 
-/// Writes `outputs` to `dir`, replacing its previous contents atomically (one rename).
-pub fn write_atomic(dir: &Path, outputs: &Outputs) -> io::Result<()> {
-    let staging = Staging::new(dir)?;
-    write_tree(staging.dir.path(), outputs)?;
-    staging.commit()
-}
-
-fn write_tree(root: &Path, outputs: &Outputs) -> io::Result<()> {
-    use rayon::prelude::*;
-    let mut dirs: Vec<PathBuf> = outputs
-        .files
-        .keys()
-        .filter_map(|k| safe_relative(k).and_then(|p| p.parent().map(Path::to_path_buf)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(root.join(d))?;
-    }
-    outputs.files.par_iter().try_for_each(|(path, bytes)| {
-        let rel = safe_relative(path).ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("unsafe output path {path}"),
-            )
-        })?;
-        std::fs::write(root.join(rel), bytes)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,9 +190,9 @@ mod tests {
         let out = tmp.path().join("public");
         std::fs::create_dir_all(out.join("old")).unwrap();
         std::fs::write(out.join("old/stale.html"), "x").unwrap();
-        let mut o = Outputs::default();
-        o.insert("de/index.html".into(), b"hallo".to_vec());
-        write_atomic(&out, &o).unwrap();
+        let staging = Staging::new(&out).unwrap();
+        staging.put("de/index.html", b"hallo".to_vec()).unwrap();
+        staging.commit().unwrap();
         assert_eq!(std::fs::read(out.join("de/index.html")).unwrap(), b"hallo");
         assert!(!out.join("old").exists());
         let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();

@@ -1,29 +1,32 @@
 //! Incremental rebuilds for the preview: the [`Project`] and its outputs stay in memory, and a
 //! change to some files re-runs only the stages and re-renders only the outputs it touches.
 //!
-//! The same stage functions as `build` do the work; this module only decides what to re-run:
+//! An update has three steps, kept apart:
+//! 1. what the changed files are ([`Preview::sources`]);
+//! 2. applying them to the project with the stages' own loaders (theme, [`content::reload`], the
+//!    graph, Markdown), which says what changed as a [`Change`];
+//! 3. [`affected`], a pure function, turns the [`Change`] into the set of [`Output`]s to render.
 //!
 //! | change | re-rendered |
 //! | --- | --- |
 //! | a page's body | that page |
-//! | a page's metadata (title, weight, tags, …) | the page, its translations, its section and siblings, taxonomy pages, feeds, sitemap; every page when tags change and a template shows all tags |
-//! | a URL (slug, add, remove, rename, draft, aliases) or a section's metadata | every output; Markdown only where a link target moved |
-//! | a template | the pages whose template uses it, the listings and site files |
-//! | a stylesheet or script | everything (fingerprints change); the browser swaps stylesheets |
+//! | a page's metadata (title, weight, dates, …) | the page, its translations, its section and siblings, the term pages listing it, feeds; the sitemap when a date changed |
+//! | a URL (slug, add, remove, rename, draft, tags, aliases) or a section's metadata | every output; Markdown only where a link target moved |
+//! | a template | the outputs whose template uses it, the listings and site files |
+//! | a static file | the listings and site files; everything when a fingerprint changes (the browser swaps stylesheets) |
 //! | UI strings, `site.yaml` | everything (`site.yaml` reloads the whole project) |
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::build::{BuildOptions, Project, render_markdown, timing};
-use crate::config::CONFIG_FILE;
-use crate::content::{self, CONTENT_DIR, Document, LoadOptions, SourceKind};
-use crate::error::{Diagnostic, Diagnostics};
-use crate::output::Outputs;
-use crate::render::theme::SITE_TEMPLATES;
-use crate::render::{Renderer, SharedViews, Theme, shared_views};
-use crate::site::{GraphChange, NodeId};
+use crate::content::{self, Document, LoadOptions, SourceKind};
+use crate::error::Diagnostics;
+use crate::layout::{CONTENT_DIR, Layout, Source};
+use crate::output::{Memory, Outputs};
+use crate::render::{Output, Renderer, SharedViews, Theme, shared_views};
+use crate::site::{GraphChange, NodeId, Site};
 
 /// What an update changed in the outputs, for the live-reload messages.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,6 +41,70 @@ pub struct ChangeSummary {
     pub rendered_pages: usize,
 }
 
+/// What an update changed in the project, found while applying it: the input of [`affected`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Change {
+    /// Any output may differ: URLs, sections or tags moved, a section's metadata (breadcrumbs and
+    /// listings everywhere below it), UI strings or a fingerprint changed, or the previous
+    /// update failed half-way.
+    pub everything: bool,
+    /// The theme was loaded again (a template or static file): listings and site files.
+    pub theme: bool,
+    /// Templates that changed, by name: the outputs that use them.
+    pub templates: Vec<String>,
+    /// Nodes whose Markdown was rendered again (their body changed, or a link target moved).
+    pub bodies: Vec<NodeId>,
+    /// Pages whose metadata changed where they are (title, weight, dates; not their URL or tags).
+    pub metadata: Vec<NodeId>,
+    /// One of [`Change::metadata`]'s dates changed: the sitemap carries dates.
+    pub dates: bool,
+}
+
+/// The outputs a change touches, in the order of `all` (every output of the site after the
+/// change). Pure: nothing is loaded or rendered; `uses_template` says whether an output's
+/// template is, extends or includes a template.
+pub fn affected(
+    site: &Site,
+    all: &[Output],
+    change: &Change,
+    uses_template: impl Fn(&Output, &str) -> bool,
+) -> Vec<Output> {
+    if change.everything {
+        return all.to_vec();
+    }
+    let mut pages: HashSet<NodeId> = change.bodies.iter().copied().collect();
+    for &id in &change.metadata {
+        let node = site.node(id);
+        pages.insert(id);
+        // The language switcher of the translations shows the title.
+        pages.extend(node.translations.iter().copied());
+        // The section lists it; siblings show it as prev/next.
+        if let Some(p) = node.parent {
+            pages.insert(p);
+            pages.extend(site.node(p).pages.iter().copied());
+        }
+    }
+    let listed = |t: usize, i: usize| {
+        site.taxonomies[t].terms[i]
+            .pages
+            .iter()
+            .any(|p| change.metadata.contains(p))
+    };
+    all.iter()
+        .filter(|o| match o {
+            Output::Page(id) => {
+                pages.contains(id) || change.templates.iter().any(|t| uses_template(o, t))
+            }
+            _ if change.theme => true,
+            Output::Term(t, i) => listed(*t, *i),
+            Output::Feed(_) => !change.metadata.is_empty(),
+            Output::Sitemap => change.dates,
+            _ => false,
+        })
+        .cloned()
+        .collect()
+}
+
 /// A site kept in memory: the project (every stage's result) and the rendered outputs.
 pub struct Preview {
     pub project: Project,
@@ -47,10 +114,9 @@ pub struct Preview {
     dirty: bool,
 }
 
-/// Which stages a set of changed files touches.
+/// What a set of changed files is, by the source layout.
 #[derive(Debug, Default)]
-struct Plan {
-    config: bool,
+struct Sources {
     templates: Vec<String>,
     i18n: bool,
     statics: bool,
@@ -68,18 +134,13 @@ impl Preview {
             &project.options.render,
         )?);
         let outputs = {
-            let renderer = Renderer::with_views(
-                &project.site,
-                &project.theme,
-                &project.theme.assets,
-                &project.markdown,
-                views.clone(),
-            );
-            let (outputs, diags) = renderer.render_all();
+            let renderer = Renderer::with_views(&project.site, &project.theme, views.clone());
+            let sink = Memory::default();
+            let diags = renderer.render_set(&project.outputs(), &project.stored_bodies(), &sink);
             if diags.has_errors() {
                 return Err(diags.sorted());
             }
-            outputs
+            sink.into_outputs()
         };
         Ok(Preview {
             project,
@@ -93,132 +154,70 @@ impl Preview {
         &self.project.options.root
     }
 
+    /// Whether these changed files (relative to the root) make a whole new project: `site.yaml`
+    /// changes everything, down to where the theme and content are. The server asks before an
+    /// update, to build outside its lock.
+    pub fn starts_over(changed: &[PathBuf]) -> bool {
+        let layout = Layout::any_theme();
+        changed.iter().any(|p| layout.classify(p) == Source::Config)
+    }
+
     /// Applies changed files (created, modified or deleted; paths relative to the root or absolute
     /// below it). On error the previous outputs stay and keep being served.
     pub fn apply(&mut self, changed: &[PathBuf]) -> Result<ChangeSummary, Diagnostics> {
-        let plan = self.plan(changed);
-        if plan.config {
+        let root = self.root().to_path_buf();
+        let relative: Vec<PathBuf> = changed
+            .iter()
+            .map(|p| p.strip_prefix(&root).unwrap_or(p).to_path_buf())
+            .collect();
+        if Preview::starts_over(&relative) {
             let fresh = Preview::new(self.project.options.clone())?;
             let mut summary = diff(&self.outputs, &fresh.outputs);
             summary.rendered_pages = fresh.project.site.nodes.len();
             *self = fresh;
             return Ok(summary);
         }
-        let mut full = self.dirty;
-        let mut nodes: HashSet<NodeId> = HashSet::new();
-        // Theme changes re-render every listing and site file; metadata edits only some.
-        let mut site_files = false;
-        let mut listings = Listings::default();
-        if !plan.templates.is_empty() || plan.i18n || plan.statics {
-            let root = self.root().to_path_buf();
-            let theme = Theme::load(&root, &self.project.config)?;
-            full |= plan.i18n || theme.assets.urls != self.project.theme.assets.urls;
-            self.project.theme = theme;
-            site_files = true;
-        }
-        if !plan.documents.is_empty() {
-            match self.apply_documents(&plan.documents)? {
-                DocChange::Structure => full = true,
-                DocChange::Nodes(ids, touched) => {
-                    nodes.extend(ids);
-                    listings = touched;
-                }
-            }
-        }
-        if full {
-            // After a failed update the views may predate the graph: rebuild them with everything.
-            self.views = Arc::new(shared_views(
-                &self.project.site,
-                &self.project.theme,
-                &self.project.options.render,
-            )?);
-        }
+        let sources = self.sources(&relative);
+        let change = self.update(&sources)?;
         timing("apply: graph, markdown, views");
-        let renderer = Renderer::with_views(
-            &self.project.site,
-            &self.project.theme,
-            &self.project.theme.assets,
-            &self.project.markdown,
-            self.views.clone(),
-        );
-        for template in &plan.templates {
-            nodes.extend(renderer.template_users(template));
-        }
-        let (fresh, rendered_pages, diags) = if full {
-            let (outputs, diags) = renderer.render_all();
-            (outputs, self.project.site.nodes.len(), diags)
-        } else {
-            let tera = renderer.tera();
-            let mut ids: Vec<NodeId> = nodes.into_iter().collect();
-            ids.sort_unstable();
-            let (pages, mut diags) = renderer.render_nodes(tera, &ids);
-            let mut outputs = Outputs::default();
-            for (path, bytes) in pages {
-                outputs.insert(path, bytes);
-            }
-            if site_files {
-                let (rest, d) = renderer.render_site_wide(tera);
-                diags.extend(d);
-                outputs.extend(rest);
-            } else {
-                let (terms, d) =
-                    renderer.render_terms(tera, &renderer.terms_listing(&listings.terms_of));
-                diags.extend(d);
-                outputs.extend(terms);
-                if listings.feeds {
-                    for lang in self.project.config.langs() {
-                        outputs
-                            .insert(format!("{lang}/atom.xml"), renderer.feed(lang).into_bytes());
-                    }
-                }
-                if listings.sitemap {
-                    outputs.insert("sitemap.xml".into(), renderer.sitemap().into_bytes());
-                }
-            }
-            (
-                outputs,
-                ids.len(),
-                crate::render::dedupe_template_errors(diags),
-            )
-        };
+        let renderer =
+            Renderer::with_views(&self.project.site, &self.project.theme, self.views.clone());
+        let all = self.project.outputs();
+        let set = affected(&self.project.site, &all, &change, |o, t| {
+            renderer.uses_template(o, t)
+        });
+        let sink = Memory::default();
+        let diags = renderer.render_set(&set, &self.project.stored_bodies(), &sink);
         timing("apply: render");
-        // Which files exist changes only with the structure or the theme (listings, assets).
-        let expected = (full || site_files).then(|| renderer.output_paths());
         if diags.has_errors() {
             self.dirty = true;
             return Err(diags.sorted());
         }
-        let mut summary = if full {
-            let s = diff(&self.outputs, &fresh);
-            self.outputs = fresh;
-            s
-        } else {
-            let mut s = self.merge(fresh);
-            // Files that no longer exist (an old fingerprinted stylesheet) disappear.
-            let stale: Vec<String> = match &expected {
-                Some(expected) => self
-                    .outputs
-                    .files
-                    .keys()
-                    .filter(|k| !expected.contains(*k))
-                    .cloned()
-                    .collect(),
-                None => Vec::new(),
-            };
+        let mut summary = self.merge(sink.into_outputs());
+        // Which files exist changes only with the structure or the theme (listings, assets).
+        if change.everything || change.theme {
+            let expected: HashSet<String> =
+                all.iter().map(|o| o.path(&self.project.site)).collect();
+            let stale: Vec<String> = self
+                .outputs
+                .files
+                .keys()
+                .filter(|k| !expected.contains(*k))
+                .cloned()
+                .collect();
             for path in stale {
                 self.outputs.files.remove(&path);
-                s.removed.push(path);
+                summary.removed.push(path);
             }
-            s
-        };
+        }
         self.dirty = false;
         timing("apply: merge");
-        summary.css_only = plan.css_only && !summary.changed.is_empty();
-        summary.rendered_pages = rendered_pages;
+        summary.css_only = sources.css_only && !summary.changed.is_empty();
+        summary.rendered_pages = set.iter().filter(|o| o.is_page()).count();
         Ok(summary)
     }
 
-    /// Replaces the given outputs; files no longer produced (a fingerprinted stylesheet) go.
+    /// Replaces the given outputs, noting which ones differ.
     fn merge(&mut self, fresh: Outputs) -> ChangeSummary {
         let mut summary = ChangeSummary::default();
         for (path, bytes) in fresh.files {
@@ -230,129 +229,132 @@ impl Preview {
         summary
     }
 
-    fn plan(&self, changed: &[PathBuf]) -> Plan {
-        let root = self.root();
-        let config = &self.project.config;
-        let theme_dir = Theme::theme_dir(config);
-        let mut plan = Plan {
-            css_only: true,
-            ..Plan::default()
-        };
-        let mut documents: HashSet<PathBuf> = HashSet::new();
-        for path in changed {
-            let rel = path.strip_prefix(root).unwrap_or(path);
-            let is_css = rel.extension().is_some_and(|e| e == "css");
-            if rel == Path::new(CONFIG_FILE) {
-                plan.config = true;
-            } else if let Ok(t) = rel
-                .strip_prefix(theme_dir.join("templates"))
-                .or_else(|_| rel.strip_prefix(SITE_TEMPLATES))
-            {
-                plan.templates.push(t.to_string_lossy().replace('\\', "/"));
-            } else if rel.starts_with(theme_dir.join("i18n")) {
-                plan.i18n = true;
-            } else if rel.starts_with(theme_dir.join("static"))
-                || rel.starts_with(crate::render::theme::SITE_STATIC)
-            {
-                plan.statics = true;
-                plan.css_only &= is_css;
-                continue;
-            } else if let Ok(c) = rel.strip_prefix(CONTENT_DIR) {
-                match content::classify(config, c) {
-                    Ok(SourceKind::Markdown { .. }) => {
-                        documents.insert(c.to_path_buf());
-                    }
-                    Ok(SourceKind::Neutral { key }) => {
-                        for lang in config.langs() {
-                            documents.insert(key.source_path(lang));
-                        }
-                    }
-                    // A directory created, moved or deleted as a whole: every document in it,
-                    // on disk now or in the graph before.
-                    Ok(SourceKind::Ignored)
-                        if root.join(CONTENT_DIR).join(c).is_dir()
-                            || self
-                                .project
-                                .site
-                                .nodes
-                                .iter()
-                                .any(|n| n.doc.source.starts_with(c)) =>
-                    {
-                        documents.extend(
-                            self.project
-                                .site
-                                .nodes
-                                .iter()
-                                .filter(|n| n.doc.source.starts_with(c))
-                                .map(|n| n.doc.source.clone()),
-                        );
-                        let (on_disk, _, _) = content::discover(root, config);
-                        documents.extend(
-                            on_disk
-                                .into_iter()
-                                .map(|(p, _, _)| p)
-                                .filter(|p| p.starts_with(c)),
-                        );
-                    }
-                    // A file that is not content.
-                    Ok(SourceKind::Ignored) => continue,
-                    Err(_) => {
-                        documents.insert(c.to_path_buf());
-                    }
-                }
-            } else {
-                continue;
-            }
-            plan.css_only = false;
-        }
-        plan.css_only &= plan.statics;
-        plan.documents = documents.into_iter().collect();
-        plan.documents.sort();
-        plan
-    }
-
-    /// Reloads the given Markdown sources into the graph and re-renders their Markdown.
-    fn apply_documents(&mut self, sources: &[PathBuf]) -> Result<DocChange, Diagnostics> {
+    /// Brings the project up to date with `sources` and says what changed. Everything is loaded
+    /// before anything is replaced, so a file that does not load changes nothing.
+    fn update(&mut self, sources: &Sources) -> Result<Change, Diagnostics> {
         let root = self.root().to_path_buf();
         let opts = LoadOptions {
             drafts: self.project.options.drafts,
             strict: self.project.options.strict,
         };
-        let config = self.project.config.clone();
-        // 1. Load every changed document first: a content error changes nothing.
-        let mut loaded: Vec<(PathBuf, Option<Document>)> = Vec::new();
-        let mut diags = Diagnostics::new();
-        for source in sources {
-            if !root.join(CONTENT_DIR).join(source).is_file() {
-                // A `.yaml` edit names every language's page; one that never existed is no change.
-                if self.project.site.by_source.contains_key(source) {
-                    loaded.push((source.clone(), None));
-                }
-                continue;
-            }
-            let (key, lang) = match content::classify(&config, source) {
-                Ok(SourceKind::Markdown { key, lang }) => (key, lang),
-                Ok(_) => continue,
-                Err(d) => {
-                    diags.push(d);
-                    continue;
-                }
-            };
-            match content::load_document(&root, &config, source, &key, &lang, opts) {
-                Ok((doc, _warnings)) => {
-                    let keep = opts.drafts || !doc.meta.draft;
-                    loaded.push((source.clone(), keep.then_some(doc)));
-                }
-                Err(e) => diags.extend(e),
-            }
-        }
+        let (mut loaded, diags) =
+            content::reload(&root, &self.project.config, &sources.documents, opts);
         if diags.has_errors() {
             return Err(diags.sorted());
         }
+        // A `.yaml` edit names every language's page; one that never existed is no change.
         let site = &self.project.site;
-        let in_place = site.applies_in_place(&loaded);
+        loaded.retain(|(s, d)| d.is_some() || site.by_source.contains_key(s));
+        let theme = if !sources.templates.is_empty() || sources.i18n || sources.statics {
+            Some(Theme::load(&root, &self.project.config)?)
+        } else {
+            None
+        };
+
+        let mut change = Change {
+            everything: self.dirty || sources.i18n,
+            templates: sources.templates.clone(),
+            ..Change::default()
+        };
+        if let Some(theme) = theme {
+            change.everything |= theme.assets.urls != self.project.theme.assets.urls;
+            change.theme = true;
+            self.project.theme = theme;
+            // The documents below may still fail: then the next update renders everything.
+            self.dirty = true;
+        }
+        let reloaded: Vec<PathBuf> = loaded.iter().map(|(s, _)| s.clone()).collect();
+        if !loaded.is_empty() {
+            self.apply_documents(loaded, &mut change)?;
+        }
+        let project = &mut self.project;
+        project
+            .warnings
+            .replace_loaded(&project.options.root, &project.config, &reloaded, diags);
+        if change.everything {
+            // After a failed update the views may predate the graph: rebuild them with everything.
+            self.views = Arc::new(shared_views(
+                &self.project.site,
+                &self.project.theme,
+                &self.project.options.render,
+            )?);
+        } else if !change.metadata.is_empty() {
+            Arc::make_mut(&mut self.views).refresh(&self.project.site, &change.metadata);
+        }
+        Ok(change)
+    }
+
+    /// What the changed files are, by the [`Layout`]: templates, UI strings, static files, and
+    /// the Markdown sources to load again.
+    fn sources(&self, changed: &[PathBuf]) -> Sources {
+        let root = self.root();
+        let config = &self.project.config;
+        let layout = Layout::new(&config.theme);
+        let mut sources = Sources {
+            css_only: true,
+            ..Sources::default()
+        };
+        let mut documents: BTreeSet<PathBuf> = BTreeSet::new();
+        for rel in changed {
+            match layout.classify(rel) {
+                Source::Template(name) => sources.templates.push(name),
+                Source::UiStrings => sources.i18n = true,
+                Source::ThemeStatic(name) | Source::SiteStatic(name) => {
+                    sources.statics = true;
+                    sources.css_only &= name.ends_with(".css");
+                    continue;
+                }
+                Source::Document(c) => {
+                    documents.insert(c);
+                }
+                Source::Metadata(c) => match content::classify(config, &c) {
+                    Ok(SourceKind::Neutral { key }) => {
+                        documents.extend(config.langs().map(|l| key.source_path(l)));
+                    }
+                    _ => continue,
+                },
+                Source::OtherContent(c) => {
+                    // A directory created, moved or deleted as a whole: every document in it,
+                    // on disk now or in the graph before.
+                    let before = documents.len();
+                    let nodes = &self.project.site.nodes;
+                    let in_graph = nodes.iter().filter(|n| n.doc.source.starts_with(&c));
+                    documents.extend(in_graph.map(|n| n.doc.source.clone()));
+                    if root.join(CONTENT_DIR).join(&c).is_dir() {
+                        let (on_disk, _, _) = content::discover(root, config);
+                        documents.extend(
+                            on_disk
+                                .into_iter()
+                                .map(|(p, _, _)| p)
+                                .filter(|p| p.starts_with(&c)),
+                        );
+                    }
+                    if documents.len() == before {
+                        // A file that is not content.
+                        continue;
+                    }
+                }
+                Source::Config | Source::Directory | Source::EditorLeftover | Source::Outside => {
+                    continue;
+                }
+            }
+            sources.css_only = false;
+        }
+        sources.css_only &= sources.statics;
+        sources.documents = documents.into_iter().collect();
+        sources
+    }
+
+    /// Puts reloaded documents into the graph and renders their Markdown again; notes in
+    /// `change` which outputs that touches.
+    fn apply_documents(
+        &mut self,
+        loaded: Vec<(PathBuf, Option<Document>)>,
+        change: &mut Change,
+    ) -> Result<(), Diagnostics> {
+        let site = &self.project.site;
         // Old URLs are only needed to find what moved; an in-place edit moves nothing.
-        let old_urls: HashMap<PathBuf, String> = if in_place {
+        let old_urls: HashMap<PathBuf, String> = if site.applies_in_place(&loaded) {
             HashMap::new()
         } else {
             site.nodes
@@ -368,113 +370,117 @@ impl Preview {
                     .map(|&id| (s.clone(), site.node(id).doc.clone()))
             })
             .collect();
-        // 2. Update the graph, all changes at once.
+        // The graph, all changes at once; on error it stays as it was.
         let graph_change = self.project.site.apply(loaded.clone())?;
+        self.dirty = true;
+        timing("apply_documents: link");
         let site = &self.project.site;
-        let moved: HashSet<PathBuf> = if graph_change == GraphChange::Structure {
-            let new_urls: HashMap<&PathBuf, &String> =
-                site.nodes.iter().map(|n| (&n.doc.source, &n.url)).collect();
-            let mut moved: HashSet<PathBuf> = old_urls
-                .iter()
-                .filter(|(s, u)| new_urls.get(s) != Some(u))
-                .map(|(s, _)| s.clone())
-                .collect();
-            moved.extend(
-                new_urls
-                    .keys()
-                    .filter(|s| !old_urls.contains_key(**s))
-                    .map(|s| (*s).clone()),
-            );
-            moved
+        let moved = if graph_change == GraphChange::Structure {
+            moved_sources(&old_urls, site)
         } else {
             HashSet::new()
         };
-        timing("apply_documents: link");
-        // 3. Markdown: the changed documents, and those linking to a moved one.
         for (source, doc) in &loaded {
             if doc.is_none() {
                 self.project.markdown.remove(source);
             }
         }
-        let mut to_render: Vec<NodeId> = loaded
-            .iter()
-            .filter_map(|(s, d)| d.as_ref().and(site.by_source.get(s).copied()))
-            .collect();
-        if !moved.is_empty() {
-            for (source, rendered) in &self.project.markdown {
-                if rendered.link_targets.iter().any(|t| moved.contains(t))
-                    && let Some(&id) = site.by_source.get(source)
-                {
-                    to_render.push(id);
-                }
-            }
-        }
-        to_render.sort_unstable();
-        to_render.dedup();
-        let (rendered, mut md_diags) = render_markdown(site, &self.project.highlighter, &to_render);
+        let to_render = markdown_to_render(site, &loaded, &moved, &self.project.markdown);
+        let (rendered, mut diags) = render_markdown(site, &self.project.highlighter, &to_render);
         self.project.markdown.extend(rendered);
-        md_diags.extend(self.project.check_anchor_links());
-        if md_diags.has_errors() {
-            self.dirty = true;
-            return Err(md_diags.sorted());
+        diags.extend(self.project.check_anchor_links());
+        if diags.has_errors() {
+            return Err(diags.sorted());
         }
-        timing("apply_documents: markdown");
-        // 4. What to re-render.
-        if graph_change == GraphChange::Structure {
-            return Ok(DocChange::Structure);
-        }
-        let changed_meta: Vec<NodeId> = loaded
+        let rendered_sources: Vec<PathBuf> = to_render
             .iter()
-            .filter(|(s, d)| old_docs.get(s).map(|o| &o.meta) != d.as_ref().map(|d| &d.meta))
-            .filter_map(|(s, _)| site.by_source.get(s).copied())
+            .map(|&id| site.node(id).doc.source.clone())
             .collect();
-        if changed_meta.is_empty() {
-            return Ok(DocChange::Nodes(to_render, Listings::default()));
-        }
-        // A section's title is in the breadcrumbs and listings of everything below it.
-        if changed_meta.iter().any(|&id| site.node(id).is_section()) {
-            return Ok(DocChange::Structure);
-        }
-        Arc::make_mut(&mut self.views).refresh(site, &changed_meta);
-        let mut ids: HashSet<NodeId> = to_render.into_iter().collect();
-        let mut dates_changed = false;
-        for &id in &changed_meta {
-            let node = site.node(id);
-            ids.insert(id);
-            ids.extend(node.translations.iter().copied());
-            if let Some(p) = node.parent {
-                ids.insert(p);
-                ids.extend(site.node(p).pages.iter().copied());
-            }
-            let old = old_docs
-                .get(&node.doc.source)
-                .map(|o| o.meta.last_changed());
-            dates_changed |= old != Some(node.doc.meta.last_changed());
-        }
-        let listings = Listings {
-            terms_of: changed_meta,
-            feeds: true,
-            sitemap: dates_changed,
-        };
-        Ok(DocChange::Nodes(ids.into_iter().collect(), listings))
+        let gone = loaded.iter().filter(|(_, d)| d.is_none()).map(|(s, _)| s);
+        self.project
+            .warnings
+            .replace_markdown(rendered_sources.iter().chain(gone), diags);
+        timing("apply_documents: markdown");
+        change.bodies = to_render;
+        describe_documents(change, graph_change, site, &loaded, &old_docs);
+        Ok(())
     }
 }
 
-/// Which listings and site files a metadata edit touches.
-#[derive(Debug, Default)]
-struct Listings {
-    /// Term pages listing these nodes.
-    terms_of: Vec<NodeId>,
-    feeds: bool,
-    /// The sitemap carries dates, not titles.
-    sitemap: bool,
+/// Sources whose URL changed or that are new, from the URLs before a re-link.
+fn moved_sources(old_urls: &HashMap<PathBuf, String>, site: &Site) -> HashSet<PathBuf> {
+    let new_urls: HashMap<&PathBuf, &String> =
+        site.nodes.iter().map(|n| (&n.doc.source, &n.url)).collect();
+    let mut moved: HashSet<PathBuf> = old_urls
+        .iter()
+        .filter(|(s, u)| new_urls.get(s) != Some(u))
+        .map(|(s, _)| s.clone())
+        .collect();
+    moved.extend(
+        new_urls
+            .keys()
+            .filter(|s| !old_urls.contains_key(**s))
+            .map(|s| (*s).clone()),
+    );
+    moved
 }
 
-enum DocChange {
-    /// URLs, sections or tags changed: render everything again.
-    Structure,
-    /// Re-render these nodes and listings.
-    Nodes(Vec<NodeId>, Listings),
+/// Whose Markdown is rendered again: the reloaded documents, and those linking to a moved one.
+fn markdown_to_render(
+    site: &Site,
+    loaded: &[(PathBuf, Option<Document>)],
+    moved: &HashSet<PathBuf>,
+    markdown: &HashMap<PathBuf, crate::markdown::Rendered>,
+) -> Vec<NodeId> {
+    let mut ids: Vec<NodeId> = loaded
+        .iter()
+        .filter_map(|(s, d)| d.as_ref().and(site.by_source.get(s).copied()))
+        .collect();
+    if !moved.is_empty() {
+        for (source, rendered) in markdown {
+            if rendered.link_targets.iter().any(|t| moved.contains(t))
+                && let Some(&id) = site.by_source.get(source)
+            {
+                ids.push(id);
+            }
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// What reloaded documents changed, for [`affected`]: everything after a re-link or a
+/// section's new metadata, else the pages whose metadata changed and whether a date did.
+fn describe_documents(
+    change: &mut Change,
+    graph_change: GraphChange,
+    site: &Site,
+    loaded: &[(PathBuf, Option<Document>)],
+    old_docs: &HashMap<PathBuf, Document>,
+) {
+    if graph_change == GraphChange::Structure {
+        change.everything = true;
+        return;
+    }
+    let metadata: Vec<NodeId> = loaded
+        .iter()
+        .filter(|(s, d)| old_docs.get(s).map(|o| &o.meta) != d.as_ref().map(|d| &d.meta))
+        .filter_map(|(s, _)| site.by_source.get(s).copied())
+        .collect();
+    // A section's title is in the breadcrumbs and listings of everything below it.
+    if metadata.iter().any(|&id| site.node(id).is_section()) {
+        change.everything = true;
+        return;
+    }
+    change.dates = metadata.iter().any(|&id| {
+        let node = site.node(id);
+        old_docs
+            .get(&node.doc.source)
+            .map(|o| o.meta.last_changed())
+            != Some(node.doc.meta.last_changed())
+    });
+    change.metadata = metadata;
 }
 
 /// The difference between two output sets.
@@ -497,11 +503,4 @@ pub fn diff(old: &Outputs, new: &Outputs) -> ChangeSummary {
         css_only: false,
         rendered_pages: 0,
     }
-}
-
-/// Convenience for callers that only know absolute paths.
-pub fn relative_to(root: &Path, path: &Path) -> Result<PathBuf, Diagnostic> {
-    path.strip_prefix(root)
-        .map(Path::to_path_buf)
-        .map_err(|_| Diagnostic::error(path, "outside the site root"))
 }

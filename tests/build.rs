@@ -351,3 +351,145 @@ fn markdown_extensions_and_headings() {
         "unknown language is escaped text"
     );
 }
+
+// ------------------------------------------------------------------ hreflang over the whole output
+
+/// `(rel, hreflang, href)` of every `<link>` of a page.
+fn link_tags(html: &str) -> Vec<(String, Option<String>, String)> {
+    let mut out = Vec::new();
+    for tag in html.split("<link ").skip(1) {
+        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+        let attr = |name: &str| {
+            let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
+            Some(tag[start..start + tag[start..].find('"')?].to_string())
+        };
+        if let (Some(rel), Some(href)) = (attr("rel"), attr("href")) {
+            out.push((rel, attr("hreflang"), href));
+        }
+    }
+    out
+}
+
+type Cluster = std::collections::BTreeMap<String, String>;
+
+/// hreflang → href of a page's `<link rel="alternate" hreflang=…>`.
+fn hreflang_cluster(html: &str) -> Cluster {
+    link_tags(html)
+        .into_iter()
+        .filter(|(rel, _, _)| rel == "alternate")
+        .filter_map(|(_, lang, href)| Some((lang?, href)))
+        .collect()
+}
+
+#[test]
+fn hreflang_alternates_are_reciprocal_self_referencing_and_in_the_sitemap() {
+    let f = Fixture::new("bilingual");
+    f.build().ok();
+    let base = "https://example.org/";
+    let tree = f.tree("public");
+    let file_of = |url: &str| -> String {
+        let rel = url
+            .strip_prefix(base)
+            .unwrap_or_else(|| panic!("{url} is not on the site"));
+        if rel.is_empty() || rel.ends_with('/') {
+            format!("{rel}index.html")
+        } else {
+            rel.to_string()
+        }
+    };
+    let mut clusters: std::collections::BTreeMap<String, Cluster> = Default::default();
+    let mut checked_terms = 0;
+    for (path, bytes) in &tree {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        let cluster = hreflang_cluster(&html);
+        if html.contains(r#"<meta name="robots" content="noindex">"#) {
+            assert!(
+                cluster.is_empty(),
+                "{path}: a page kept out of the index declares {cluster:?}"
+            );
+            continue;
+        }
+        let own = format!("{base}{}", path.strip_suffix("index.html").unwrap_or(path));
+        let canonical: Vec<String> = link_tags(&html)
+            .into_iter()
+            .filter(|(rel, _, _)| rel == "canonical")
+            .map(|(_, _, href)| href)
+            .collect();
+        assert_eq!(canonical, std::slice::from_ref(&own), "{path}: canonical");
+        assert!(!cluster.is_empty(), "{path} declares no language versions");
+        assert!(
+            cluster.values().any(|h| *h == own),
+            "{path} is not in its own cluster {cluster:?}"
+        );
+        let lang = html
+            .split("<html lang=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap();
+        if cluster.get("x-default") != Some(&own) {
+            assert_eq!(
+                cluster.get(lang),
+                Some(&own),
+                "{path}: hreflang={lang} must be the page itself"
+            );
+        }
+        for href in cluster.values() {
+            let other = tree
+                .get(&file_of(href))
+                .unwrap_or_else(|| panic!("{path}: {href} does not exist"));
+            assert_eq!(
+                hreflang_cluster(&String::from_utf8_lossy(other)),
+                cluster,
+                "{path} and {href} do not declare the same versions"
+            );
+        }
+        if path.starts_with("de/themen/") && path != "de/themen/index.html" {
+            checked_terms += 1;
+        }
+        clusters.insert(own, cluster);
+    }
+    // A term in both languages points to the same term, not to the list of terms.
+    let meta = hreflang_cluster(&f.public("de/themen/meta/index.html"));
+    assert_eq!(meta["de"], "https://example.org/de/themen/meta/");
+    assert_eq!(meta["en"], "https://example.org/en/topics/meta/");
+    assert!(checked_terms > 1);
+
+    // The sitemap lists every indexable page with exactly the versions the page declares.
+    let sitemap = f.public("sitemap.xml");
+    let mut listed = std::collections::BTreeSet::new();
+    for entry in sitemap.split("<url>").skip(1) {
+        let loc = entry
+            .split("<loc>")
+            .nth(1)
+            .unwrap()
+            .split("</loc>")
+            .next()
+            .unwrap();
+        let declared: Cluster = entry
+            .split("<xhtml:link ")
+            .skip(1)
+            .map(|l| {
+                let attr = |n: &str| {
+                    l.split(&format!("{n}=\""))
+                        .nth(1)
+                        .unwrap()
+                        .split('"')
+                        .next()
+                        .unwrap()
+                        .to_string()
+                };
+                (attr("hreflang"), attr("href"))
+            })
+            .collect();
+        let page = clusters
+            .get(loc)
+            .unwrap_or_else(|| panic!("sitemap lists {loc}, which is no indexable page"));
+        assert_eq!(&declared, page, "sitemap and page disagree on {loc}");
+        listed.insert(loc.to_string());
+    }
+    let pages: std::collections::BTreeSet<String> = clusters.keys().cloned().collect();
+    assert_eq!(listed, pages, "indexable pages and the sitemap differ");
+}

@@ -238,13 +238,19 @@ fn an_error_keeps_the_last_good_site_and_a_fix_recovers() {
 }
 
 #[test]
-fn output_paths_match_a_full_render() {
+fn every_output_has_a_file_of_its_own() {
     let f = Fixture::new("bilingual");
     let project = Project::load(options(&f)).unwrap();
-    let renderer = project.renderer().unwrap();
-    let (outputs, _) = renderer.render_all();
-    let rendered: std::collections::BTreeSet<String> = outputs.files.keys().cloned().collect();
-    assert_eq!(rendered, renderer.output_paths());
+    let outputs = project.render_all().unwrap();
+    let listed: Vec<String> = project
+        .outputs()
+        .iter()
+        .map(|o| o.path(&project.site))
+        .collect();
+    let unique: std::collections::BTreeSet<&String> = listed.iter().collect();
+    assert_eq!(unique.len(), listed.len(), "two outputs share a path");
+    let rendered: std::collections::BTreeSet<&String> = outputs.files.keys().collect();
+    assert_eq!(rendered, unique);
 }
 
 #[test]
@@ -280,4 +286,211 @@ fn streaming_build_writes_exactly_the_in_memory_outputs() {
     let written = f.tree("public");
     let in_memory = Project::load(options(&f)).unwrap().render_all().unwrap();
     assert_eq!(written, in_memory.files);
+}
+
+// ------------------------------------------------------------------ the plan, without rendering
+
+use optout::rebuild::{Change, affected};
+use optout::render::Output;
+
+/// The graph of the fixture (no Markdown, no templates rendered) and the plan for `change`, as
+/// output paths.
+fn planned(project: &Project, change: &Change) -> Vec<String> {
+    let renderer = project.renderer().unwrap();
+    let all = project.outputs();
+    let mut paths: Vec<String> = affected(&project.site, &all, change, |o, t| {
+        renderer.uses_template(o, t)
+    })
+    .iter()
+    .map(|o| o.path(&project.site))
+    .collect();
+    paths.sort();
+    paths
+}
+
+fn node(project: &Project, source: &str) -> usize {
+    project.site.by_source[&PathBuf::from(source)]
+}
+
+#[test]
+fn plan_of_a_body_edit_is_that_page() {
+    let f = Fixture::new("bilingual");
+    let project = Project::load_graph(options(&f)).unwrap();
+    let id = node(&project, "guides/facebook.en.md");
+    let change = Change {
+        bodies: vec![id],
+        ..Change::default()
+    };
+    assert_eq!(
+        planned(&project, &change),
+        ["en/guides/facebook/index.html"]
+    );
+}
+
+#[test]
+fn plan_of_a_metadata_edit_is_its_neighbourhood_and_listings() {
+    let f = Fixture::new("bilingual");
+    let project = Project::load_graph(options(&f)).unwrap();
+    let id = node(&project, "guides/facebook.de.md");
+    let change = Change {
+        bodies: vec![id],
+        metadata: vec![id],
+        ..Change::default()
+    };
+    let plan = planned(&project, &change);
+    for expected in [
+        "de/anleitungen/facebook/index.html",
+        "en/guides/facebook/index.html",
+        "de/anleitungen/index.html",
+        "de/anleitungen/instagram/index.html",
+        "de/themen/meta/index.html",
+        "de/atom.xml",
+        "en/atom.xml",
+    ] {
+        assert!(
+            plan.contains(&expected.to_string()),
+            "{expected} in {plan:?}"
+        );
+    }
+    for not_expected in [
+        "sitemap.xml",
+        "de/index.html",
+        "robots.txt",
+        "de/themen/index.html",
+    ] {
+        assert!(
+            !plan.contains(&not_expected.to_string()),
+            "{not_expected} in {plan:?}"
+        );
+    }
+    // A new date is in the sitemap too.
+    let dated = Change {
+        dates: true,
+        ..change
+    };
+    assert!(planned(&project, &dated).contains(&"sitemap.xml".to_string()));
+}
+
+#[test]
+fn plan_of_a_template_or_static_file_is_its_users_and_the_site_files() {
+    let f = Fixture::new("bilingual");
+    let project = Project::load_graph(options(&f)).unwrap();
+    let all: Vec<Output> = project.outputs();
+    let site_wide: Vec<String> = {
+        let mut v: Vec<String> = all
+            .iter()
+            .filter(|o| !o.is_page())
+            .map(|o| o.path(&project.site))
+            .collect();
+        v.sort();
+        v
+    };
+    // A stylesheet whose fingerprint did not change: listings and site files, no page.
+    let statics = Change {
+        theme: true,
+        ..Change::default()
+    };
+    assert_eq!(planned(&project, &statics), site_wide);
+    // term.html: no page uses it.
+    let term = Change {
+        theme: true,
+        templates: vec!["term.html".into()],
+        ..Change::default()
+    };
+    assert_eq!(planned(&project, &term), site_wide);
+    // guide.html: the guides, not the sections or other pages.
+    let guide = Change {
+        theme: true,
+        templates: vec!["guide.html".into()],
+        ..Change::default()
+    };
+    let plan = planned(&project, &guide);
+    assert!(plan.contains(&"de/anleitungen/facebook/index.html".to_string()));
+    assert!(!plan.contains(&"de/anleitungen/index.html".to_string()));
+    assert!(
+        !plan.contains(&"de/hintergrund/rechtslage/index.html".to_string()),
+        "{plan:?}"
+    );
+    // base.html: every output rendered from a template.
+    let base = Change {
+        theme: true,
+        templates: vec!["base.html".into()],
+        ..Change::default()
+    };
+    assert_eq!(
+        planned(&project, &base).len(),
+        all.len(),
+        "every output: pages use base.html"
+    );
+}
+
+#[test]
+fn plan_of_a_structural_change_is_everything() {
+    let f = Fixture::new("bilingual");
+    let project = Project::load_graph(options(&f)).unwrap();
+    let change = Change {
+        everything: true,
+        ..Change::default()
+    };
+    assert_eq!(planned(&project, &change).len(), project.outputs().len());
+}
+
+#[test]
+fn updates_load_like_build_drafts_orphans_and_warnings() {
+    let f = Fixture::new("bilingual");
+    let mut preview = Preview::new(options(&f)).unwrap();
+    assert!(preview.project.warnings.all().is_empty());
+
+    // A placeholder is a warning of the current state, and gone once fixed.
+    let en = std::fs::read_to_string(f.root().join("content/guides/facebook.en.md")).unwrap();
+    f.write(
+        "content/guides/facebook.en.md",
+        &format!("{en}\nTODO: more\n"),
+    );
+    step(&f, &mut preview, &["content/guides/facebook.en.md"]);
+    let warnings = preview.project.warnings.all();
+    assert_eq!(warnings.len(), 1, "{warnings}");
+    assert!(
+        warnings
+            .to_string()
+            .contains("content/guides/facebook.en.md"),
+        "{warnings}"
+    );
+    f.write("content/guides/facebook.en.md", &en);
+    step(&f, &mut preview, &["content/guides/facebook.en.md"]);
+    assert!(preview.project.warnings.all().is_empty());
+
+    // A draft leaves the site, as in `build`.
+    f.write(
+        "content/background/rechtslage.de.md",
+        "---\ntitle: Rechtslage\ndraft: true\n---\nText\n",
+    );
+    step(&f, &mut preview, &["content/background/rechtslage.de.md"]);
+    assert!(
+        !preview
+            .outputs
+            .files
+            .keys()
+            .any(|k| k.contains("rechtslage"))
+    );
+
+    // A metadata file without a page is an error, as in `build`.
+    f.write("content/guides/tiktok.yaml", "platform: tiktok\n");
+    let err = preview
+        .apply(&[PathBuf::from("content/guides/tiktok.yaml")])
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("content/guides/tiktok.yaml: error: metadata file without a Markdown page"),
+        "{err}"
+    );
+    let built = f.build();
+    assert_eq!(built.code, 1);
+    assert!(
+        built
+            .stderr
+            .contains("metadata file without a Markdown page"),
+        "{}",
+        built.stderr
+    );
 }

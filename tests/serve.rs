@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use optout::build::BuildOptions;
 use optout::render::RenderOptions;
+use optout::report::Terminal;
 use optout::serve::{ServeOptions, ServerHandle};
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -109,7 +110,7 @@ fn serve(root: &Path) -> ServerHandle {
     optout::serve::start(ServeOptions {
         root: root.to_path_buf(),
         port: 0,
-        verbose: false,
+        terminal: Terminal::Quiet,
         ..Default::default()
     })
     .expect("server starts")
@@ -819,7 +820,7 @@ fn a_port_in_use_is_a_clear_error() {
     let err = optout::serve::start(ServeOptions {
         root: site.path().to_path_buf(),
         port,
-        verbose: false,
+        terminal: Terminal::Quiet,
         ..Default::default()
     })
     .err()
@@ -908,4 +909,59 @@ fn a_site_yaml_change_rebuilds_everything_and_a_broken_one_keeps_serving() {
     write(site.path(), "site.yaml", SITE_YAML);
     events.expect("ok", |_| true);
     assert!(get(addr, "/de/").text().contains("Testseite"));
+}
+
+#[test]
+fn the_terminal_shows_the_warnings_of_the_current_state() {
+    let site = fixture();
+    let beta = site.path().join("content/guides/beta.de.md");
+    let original = std::fs::read_to_string(&beta).unwrap();
+    std::fs::write(&beta, format!("{original}\nTODO: erster Platzhalter\n")).unwrap();
+    let terminal = Terminal::capture();
+    let server = optout::serve::start(ServeOptions {
+        root: site.path().to_path_buf(),
+        port: 0,
+        terminal: terminal.clone(),
+        ..Default::default()
+    })
+    .expect("server starts");
+    let first = terminal.captured();
+    assert!(first.contains("erster Platzhalter"), "{first}");
+
+    // The placeholder moves: the new one is reported, the old one is not repeated.
+    let g = server.generation();
+    std::fs::write(&beta, format!("{original}\nTODO: zweiter Platzhalter\n")).unwrap();
+    wait_generation(&server, g);
+    wait_until("the new warning", || {
+        terminal.captured()[first.len()..].contains("zweiter Platzhalter")
+    });
+    let after_edit = terminal.captured()[first.len()..].to_string();
+    assert!(after_edit.contains("Rebuilt 1 page"), "{after_edit}");
+    assert!(
+        after_edit.contains("content/guides/beta.de.md:")
+            && after_edit.contains("warning: placeholder left: TODO: zweiter Platzhalter"),
+        "{after_edit}"
+    );
+    assert!(!after_edit.contains("erster"), "{after_edit}");
+
+    // An edit elsewhere: the warning is still there, and said so without the list.
+    let g = server.generation();
+    let alpha = site.path().join("content/guides/alpha.de.md");
+    let text = std::fs::read_to_string(&alpha).unwrap();
+    std::fs::write(&alpha, text.replace("Alpha-Text eins", "Alpha-Text drei")).unwrap();
+    wait_generation(&server, g);
+    let seen = first.len() + after_edit.len();
+    wait_until("the report", || {
+        terminal.captured()[seen..].contains("as before")
+    });
+    assert!(terminal.captured()[seen..].contains("1 warning as before"));
+
+    // Fixed: the terminal says so.
+    let g = server.generation();
+    std::fs::write(&beta, &original).unwrap();
+    wait_generation(&server, g);
+    wait_until("no warnings", || {
+        terminal.captured().contains("No warnings left")
+    });
+    server.shutdown();
 }

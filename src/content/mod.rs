@@ -124,10 +124,9 @@ pub fn classify(config: &Config, rel: &Path) -> Result<SourceKind, Diagnostic> {
         return Err(Diagnostic::error(&display, "file name is not valid UTF-8")
             .hint("rename the file using UTF-8 characters"));
     };
-    if file_name.starts_with(['.', '#'])
-        || file_name.ends_with('~')
-        || file_name.ends_with(".swp")
-        || file_name.ends_with(".tmp")
+    if rel
+        .iter()
+        .any(|c| c.to_str().is_some_and(crate::layout::is_editor_leftover))
     {
         return Ok(SourceKind::Ignored);
     }
@@ -269,38 +268,105 @@ pub fn inside_root(root: &Path, path: &Path) -> bool {
     }
 }
 
-/// Loads all documents. Documents that failed are left out; their errors are in the diagnostics.
+/// Loads all documents; drafts are left out unless `opts.drafts`. Documents that failed are
+/// left out too; their errors are in the diagnostics, with the warnings.
 pub fn load_all(root: &Path, config: &Config, opts: LoadOptions) -> (Vec<Document>, Diagnostics) {
     let (markdown, neutral, mut diags) = discover(root, config);
-    let results: Vec<Result<(Document, Diagnostics), Diagnostics>> = markdown
+    let results: Vec<Result<(Option<Document>, Diagnostics), Diagnostics>> = markdown
         .par_iter()
-        .map(|(rel, key, lang)| load_document(root, config, rel, key, lang, opts))
+        .map(|(rel, key, lang)| load_published(root, config, rel, key, lang, opts))
         .collect();
     let mut docs = Vec::with_capacity(results.len());
     for r in results {
         match r {
             Ok((doc, warnings)) => {
                 diags.extend(warnings);
-                docs.push(doc);
+                docs.extend(doc);
             }
             Err(e) => diags.extend(e),
         }
     }
     for key in neutral {
         if !markdown.iter().any(|(_, k, _)| *k == key) {
-            diags.push(
-                Diagnostic::error(
-                    Path::new(CONTENT_DIR).join(key.neutral_path()),
-                    "metadata file without a Markdown page",
-                )
-                .hint(format!(
-                    "create {}.<lang>.md beside it, or delete it",
-                    key.name
-                )),
-            );
+            diags.push(orphan_metadata(&key));
         }
     }
     (docs, diags)
+}
+
+/// Loads the given Markdown sources (content-relative) again, exactly as [`load_all`] would
+/// load them now: per source the document, or `None` when it is gone or a draft left out; and
+/// the problems, warnings included. A `.yaml` whose page is gone is an error here too.
+pub fn reload(
+    root: &Path,
+    config: &Config,
+    sources: &[PathBuf],
+    opts: LoadOptions,
+) -> (Vec<(PathBuf, Option<Document>)>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut loaded = Vec::new();
+    let mut keys = Vec::new();
+    for source in sources {
+        let (key, lang) = match classify(config, source) {
+            Ok(SourceKind::Markdown { key, lang }) => (key, lang),
+            Ok(_) => continue,
+            Err(d) => {
+                // A file that is gone needs no valid name.
+                if root.join(CONTENT_DIR).join(source).is_file() {
+                    diags.push(d);
+                }
+                continue;
+            }
+        };
+        if !keys.contains(&key) {
+            keys.push(key.clone());
+        }
+        if !root.join(CONTENT_DIR).join(source).is_file() {
+            loaded.push((source.clone(), None));
+            continue;
+        }
+        match load_published(root, config, source, &key, &lang, opts) {
+            Ok((doc, warnings)) => {
+                diags.extend(warnings);
+                loaded.push((source.clone(), doc));
+            }
+            Err(e) => diags.extend(e),
+        }
+    }
+    for key in keys {
+        let has_page = config
+            .langs()
+            .any(|l| root.join(CONTENT_DIR).join(key.source_path(l)).is_file());
+        if !has_page && root.join(CONTENT_DIR).join(key.neutral_path()).is_file() {
+            diags.push(orphan_metadata(&key));
+        }
+    }
+    (loaded, diags)
+}
+
+/// One document as the site publishes it: `None` for a draft unless drafts are built.
+fn load_published(
+    root: &Path,
+    config: &Config,
+    rel: &Path,
+    key: &DocKey,
+    lang: &Lang,
+    opts: LoadOptions,
+) -> Result<(Option<Document>, Diagnostics), Diagnostics> {
+    let (doc, warnings) = load_document(root, config, rel, key, lang, opts)?;
+    let published = opts.drafts || !doc.meta.draft;
+    Ok((published.then_some(doc), warnings))
+}
+
+fn orphan_metadata(key: &DocKey) -> Diagnostic {
+    Diagnostic::error(
+        Path::new(CONTENT_DIR).join(key.neutral_path()),
+        "metadata file without a Markdown page",
+    )
+    .hint(format!(
+        "create {}.<lang>.md beside it, or delete it",
+        key.name
+    ))
 }
 
 /// Reads a file under the site root with the size and UTF-8 checks every input gets.

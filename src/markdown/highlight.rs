@@ -169,33 +169,7 @@ pub fn stylesheet() -> String {
     css
 }
 
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + s.len() / 16);
-    escape_html_into(s, &mut out);
-    out
-}
-
-/// Appends `s` with `&<>"'` escaped. Runs of ordinary text are copied whole: escaping is on the
-/// path of every template variable.
-pub fn escape_html_into(s: &str, out: &mut String) {
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let replacement = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        // The special characters are ASCII, so `i` is always a char boundary.
-        out.push_str(&s[start..i]);
-        out.push_str(replacement);
-        start = i + 1;
-    }
-    out.push_str(&s[start..]);
-}
+pub use crate::html::escape_html;
 
 #[cfg(test)]
 mod tests {

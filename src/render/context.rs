@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 
 use crate::config::Lang;
 use crate::markdown::Rendered;
+use crate::render::{Output, alternates};
 use crate::site::{NodeId, Site};
 
 /// Template values are Tera's reference-counted `Value`s: cloning one into a page's context is a
@@ -267,7 +268,7 @@ pub fn node_context(
         ctx.insert_value("section", section);
     }
     ctx.insert("translations", &translations(site, id));
-    let (alternates, x_default) = alternates(site, id);
+    let (alternates, x_default) = alternates_view(site, &Output::Page(id));
     ctx.insert("alternates", &alternates);
     ctx.insert("x_default", &x_default);
     let breadcrumbs: Vec<Value> = node.ancestors.iter().map(|&a| {
@@ -308,34 +309,17 @@ fn translations(site: &Site, id: NodeId) -> Value {
     Value::Array(list)
 }
 
-fn alternates(site: &Site, id: NodeId) -> (Value, Value) {
-    let node = site.node(id);
-    let mut versions: Vec<NodeId> = node.translations.clone();
-    versions.push(id);
-    let mut list: Vec<(usize, Value)> = versions
+/// `alternates` (`[{lang, permalink}]`) and `x_default` (a permalink or null) of an output.
+pub fn alternates_view(site: &Site, output: &Output) -> (Value, Value) {
+    let versions = alternates::versions(site, output);
+    let list: Vec<Value> = versions
+        .langs
         .iter()
-        .map(|&v| {
-            let n = site.node(v);
-            let pos = site
-                .config
-                .languages
-                .get_index_of(n.lang())
-                .unwrap_or(usize::MAX);
-            (
-                pos,
-                json!({"lang": n.lang(), "permalink": site.config.permalink(&n.url)}),
-            )
-        })
+        .map(|(l, u)| json!({"lang": l, "permalink": site.config.permalink(u)}))
         .collect();
-    list.sort_by_key(|(p, _)| *p);
     let x_default = versions
-        .iter()
-        .map(|&v| site.node(v))
-        .find(|n| *n.lang() == site.config.default_language)
-        .map(|n| json!(site.config.permalink(&n.url)))
+        .x_default
+        .map(|u| json!(site.config.permalink(&u)))
         .unwrap_or(Value::Null);
-    (
-        Value::Array(list.into_iter().map(|(_, v)| v).collect()),
-        x_default,
-    )
+    (Value::Array(list), x_default)
 }

@@ -1,14 +1,18 @@
-//! Render stage: templates, listings, feeds, sitemap and the site-wide files, as a set of outputs.
+//! Render stage: every [`Output`] of the site (pages, listings, feeds, sitemap, site-wide files,
+//! static files) into a [`Sink`].
 //!
-//! Rendering a page is a pure function of the graph, the rendered Markdown, the theme and that
-//! page, so any subset of pages can be re-rendered; [`Renderer::node_template`] and
-//! [`Renderer::template_users`] tell the preview which outputs a change touches.
+//! Rendering an output is a pure function of the graph, the rendered Markdown, the theme and that
+//! output, so any subset can be rendered again: [`Renderer::render_set`] is the one path `build`,
+//! `check` and the preview take.
 
+pub mod alternates;
 pub mod assets;
 pub mod context;
+pub mod outputs;
 mod site_files;
 pub mod theme;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,10 +23,11 @@ use serde_json::{Value, json};
 use crate::config::Lang;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::markdown::Rendered;
-use crate::output::Outputs;
+use crate::output::Sink;
 use crate::site::{NodeId, Site};
 pub use assets::Assets;
 pub use context::SharedViews;
+pub use outputs::{Output, site_outputs};
 pub use theme::Theme;
 
 /// Content-Security-Policy of every generated page: nothing but the site's own files.
@@ -40,9 +45,32 @@ pub struct RenderOptions {
 pub struct Renderer<'a> {
     pub site: &'a Site,
     pub theme: &'a Theme,
-    pub assets: &'a Assets,
-    pub markdown: &'a HashMap<PathBuf, Rendered>,
     pub views: Arc<SharedViews>,
+}
+
+/// Where the pages' rendered Markdown comes from: the preview keeps every body in memory
+/// ([`StoredBodies`]); the build renders each one on the way and keeps only its link facts.
+pub trait Bodies: Sync {
+    /// The rendered Markdown of node `id` and its problems; with an error the page is skipped.
+    fn body(&self, id: NodeId) -> (Cow<'_, Rendered>, Diagnostics);
+    /// Called once page `id` has been rendered with `body`.
+    fn rendered(&self, _id: NodeId, _body: Cow<'_, Rendered>) {}
+}
+
+/// Bodies rendered before, by source path (the preview's [`Project::markdown`](crate::build::Project)).
+pub struct StoredBodies<'a> {
+    pub site: &'a Site,
+    pub markdown: &'a HashMap<PathBuf, Rendered>,
+}
+
+impl Bodies for StoredBodies<'_> {
+    fn body(&self, id: NodeId) -> (Cow<'_, Rendered>, Diagnostics) {
+        let body = match self.markdown.get(&self.site.node(id).doc.source) {
+            Some(r) => Cow::Borrowed(r),
+            None => Cow::Owned(Rendered::default()),
+        };
+        (body, Diagnostics::new())
+    }
 }
 
 /// Builds the views every page shares; they change only when metadata or structure changes.
@@ -66,28 +94,14 @@ impl<'a> Renderer<'a> {
     pub fn new(
         site: &'a Site,
         theme: &'a Theme,
-        assets: &'a Assets,
-        markdown: &'a HashMap<PathBuf, Rendered>,
         options: &RenderOptions,
     ) -> Result<Self, Diagnostics> {
         let views = Arc::new(shared_views(site, theme, options)?);
-        Ok(Self::with_views(site, theme, assets, markdown, views))
+        Ok(Self::with_views(site, theme, views))
     }
 
-    pub fn with_views(
-        site: &'a Site,
-        theme: &'a Theme,
-        assets: &'a Assets,
-        markdown: &'a HashMap<PathBuf, Rendered>,
-        views: Arc<SharedViews>,
-    ) -> Self {
-        Renderer {
-            site,
-            theme,
-            assets,
-            markdown,
-            views,
-        }
+    pub fn with_views(site: &'a Site, theme: &'a Theme, views: Arc<SharedViews>) -> Self {
+        Renderer { site, theme, views }
     }
 
     /// The template a node renders with.
@@ -109,51 +123,113 @@ impl<'a> Renderer<'a> {
         .to_string()
     }
 
-    /// Nodes whose template (or a template it extends or includes) is `template`.
-    pub fn template_users(&self, template: &str) -> Vec<NodeId> {
-        (0..self.site.nodes.len())
-            .filter(|&id| {
-                self.theme
-                    .template_family(&self.node_template(id))
-                    .iter()
-                    .any(|t| t == template)
-            })
-            .collect()
+    /// The template an output renders with, if it is rendered from one.
+    pub fn output_template(&self, output: &Output) -> Option<String> {
+        match output {
+            Output::Page(id) => Some(self.node_template(*id)),
+            Output::Taxonomy(_) => Some("taxonomy.html".into()),
+            Output::Term(..) => Some("term.html".into()),
+            Output::Chooser => Some("chooser.html".into()),
+            Output::NotFound(_) | Output::RootNotFound => Some("404.html".into()),
+            Output::Alias(..) => Some("alias.html".into()),
+            _ => None,
+        }
     }
 
-    /// Renders the given nodes in parallel; errors are collected, one per template problem.
-    pub fn render_nodes(
-        &self,
-        tera: &tera::Tera,
-        ids: &[NodeId],
-    ) -> (Vec<(String, Vec<u8>)>, Diagnostics) {
-        let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = ids
+    /// Whether `output`'s template is `template` or extends, includes or imports it.
+    pub fn uses_template(&self, output: &Output, template: &str) -> bool {
+        self.output_template(output)
+            .is_some_and(|t| self.theme.template_family(&t).iter().any(|f| f == template))
+    }
+
+    /// Renders `set` into `sink`, in parallel. Problems are collected, a broken template once.
+    pub fn render_set(&self, set: &[Output], bodies: &dyn Bodies, sink: &dyn Sink) -> Diagnostics {
+        let tera = self.tera();
+        let diags: Vec<Diagnostics> = set
             .par_iter()
-            .map(|&id| self.render_node(tera, id))
+            .map(|output| {
+                let (bytes, mut diags) = match output {
+                    Output::Page(id) => {
+                        let (body, mut diags) = bodies.body(*id);
+                        if diags.has_errors() {
+                            return diags;
+                        }
+                        let page = self.render_page(tera, *id, &body);
+                        bodies.rendered(*id, body);
+                        match page {
+                            Ok(bytes) => (bytes, diags),
+                            Err(d) => {
+                                diags.push(d);
+                                return diags;
+                            }
+                        }
+                    }
+                    other => match self.render_output(tera, other) {
+                        Ok(bytes) => (bytes, Diagnostics::new()),
+                        Err(d) => return d.into(),
+                    },
+                };
+                let path = output.path(self.site);
+                if let Err(e) = sink.put(&path, bytes) {
+                    diags.push(write_error(&path, &e));
+                }
+                diags
+            })
             .collect();
-        collect_results(results)
+        let mut all = Diagnostics::new();
+        for d in diags {
+            all.extend(d);
+        }
+        dedupe_template_errors(all)
     }
 
-    pub fn render_node(
-        &self,
-        tera: &tera::Tera,
-        id: NodeId,
-    ) -> Result<(String, Vec<u8>), Diagnostic> {
-        let empty = Rendered::default();
-        let body = self
-            .markdown
-            .get(&self.site.node(id).doc.source)
-            .unwrap_or(&empty);
-        self.render_node_with(tera, id, body)
+    /// The bytes of one output. A page rendered here has an empty body: pages get theirs in
+    /// [`Renderer::render_set`].
+    pub fn render_output(&self, tera: &tera::Tera, output: &Output) -> Result<Vec<u8>, Diagnostic> {
+        // Outputs that are not documents: a template problem is reported for site.yaml.
+        let template = self.output_template(output).unwrap_or_default();
+        let html = |ctx: tera::Context| {
+            self.render_template(tera, &template, ctx, Path::new(crate::config::CONFIG_FILE))
+                .map(String::into_bytes)
+        };
+        let cfg = &self.site.config;
+        match output {
+            Output::Page(id) => self.render_page(tera, *id, &Rendered::default()),
+            Output::Taxonomy(t) => html(self.taxonomy_context(*t)),
+            Output::Term(t, i) => html(self.term_context(*t, *i)),
+            Output::Feed(lang) => Ok(self.feed(lang).into_bytes()),
+            Output::Sitemap => Ok(self.sitemap().into_bytes()),
+            Output::Robots => Ok(self.robots().into_bytes()),
+            Output::TdmRep => Ok(self.tdmrep().into_bytes()),
+            Output::Headers => Ok(self.headers().into_bytes()),
+            Output::Chooser => {
+                let homes: Vec<(Lang, String, bool)> = cfg
+                    .langs()
+                    .map(|l| (l.clone(), format!("/{l}/"), true))
+                    .collect();
+                let url = output.url(self.site);
+                html(self.base_context(&cfg.default_language, &url, output, &homes))
+            }
+            Output::NotFound(lang) => html(self.not_found_context(lang)),
+            Output::RootNotFound => html(self.not_found_context(&cfg.default_language)),
+            Output::Alias(_, target) => html(self.alias_context(output, *target)),
+            Output::Static(path) => Ok(self
+                .theme
+                .assets
+                .files
+                .get(path)
+                .cloned()
+                .unwrap_or_default()),
+        }
     }
 
-    /// Renders node `id` with its rendered Markdown `body` (the streaming build holds no map).
-    pub fn render_node_with(
+    /// Renders node `id` with its rendered Markdown `body`.
+    fn render_page(
         &self,
         tera: &tera::Tera,
         id: NodeId,
         body: &Rendered,
-    ) -> Result<(String, Vec<u8>), Diagnostic> {
+    ) -> Result<Vec<u8>, Diagnostic> {
         let node = self.site.node(id);
         let template = self.node_template(id);
         if !self.theme.has_template(&template) {
@@ -168,7 +244,7 @@ impl<'a> Renderer<'a> {
         }
         let ctx = context::node_context(self.site, &self.views, body, id);
         let html = self.render_template(tera, &template, ctx, &node.doc.display_path())?;
-        Ok((output_path(&node.url), html.into_bytes()))
+        Ok(html.into_bytes())
     }
 
     pub fn render_template(
@@ -190,130 +266,96 @@ impl<'a> Renderer<'a> {
         &self.theme.tera
     }
 
-    /// Every output of the site.
-    pub fn render_all(&self) -> (Outputs, Diagnostics) {
-        let tera = self.tera();
-        let ids: Vec<NodeId> = (0..self.site.nodes.len()).collect();
-        let (pages, mut diags) = self.render_nodes(tera, &ids);
-        let mut outputs = Outputs::default();
-        for (path, bytes) in pages {
-            outputs.insert(path, bytes);
-        }
-        let (rest, d) = self.render_site_wide(tera);
-        diags.extend(d);
-        outputs.extend(rest);
-        (outputs, dedupe_template_errors(diags))
+    fn taxonomy_context(&self, t: usize) -> tera::Context {
+        let tax = &self.site.taxonomies[t];
+        let strings = self.theme.i18n.get(&tax.lang);
+        let switcher = self.taxonomy_switcher(tax);
+        let mut ctx = self.base_context(&tax.lang, &tax.url, &Output::Taxonomy(t), &switcher);
+        ctx.insert("taxonomy", &context::taxonomy_view(self.site, tax, strings));
+        ctx
     }
 
-    /// Everything that is not a page: taxonomy listings, site files and static assets.
-    pub fn render_site_wide(&self, tera: &tera::Tera) -> (Outputs, Diagnostics) {
-        let (mut outputs, mut diags) = self.render_taxonomies(tera);
-        let (files, d) = self.render_site_files(tera);
-        diags.extend(d);
-        outputs.extend(files);
-        for (path, bytes) in &self.assets.files {
-            outputs.insert(path.clone(), bytes.clone());
-        }
-        (outputs, diags)
-    }
-
-    /// Term lists and term pages of every taxonomy.
-    pub fn render_taxonomies(&self, tera: &tera::Tera) -> (Outputs, Diagnostics) {
-        let all: Vec<(usize, usize)> = self
+    fn term_context(&self, t: usize, i: usize) -> tera::Context {
+        let tax = &self.site.taxonomies[t];
+        let term = &tax.terms[i];
+        let strings = self.theme.i18n.get(&tax.lang);
+        // The same term in the other languages; where there is none, their list of terms.
+        let switcher: Vec<(Lang, String, bool)> = self
             .site
             .taxonomies
             .iter()
-            .enumerate()
-            .flat_map(|(t, tax)| (0..tax.terms.len()).map(move |i| (t, i)))
+            .filter(|x| x.name == tax.name)
+            .map(
+                |x| match x.terms.iter().find(|other| other.slug == term.slug) {
+                    Some(other) => (x.lang.clone(), other.url.clone(), true),
+                    None => (x.lang.clone(), x.url.clone(), false),
+                },
+            )
             .collect();
-        let (mut outputs, mut diags) = self.render_terms(tera, &all);
-        for tax in &self.site.taxonomies {
-            let strings = self.theme.i18n.get(&tax.lang);
-            let mut ctx = self.base_context(&tax.lang, &tax.url, self.taxonomy_translations(tax));
-            ctx.insert("taxonomy", &context::taxonomy_view(self.site, tax, strings));
-            match self.render_template(tera, "taxonomy.html", ctx, Path::new("site.yaml")) {
-                Ok(html) => outputs.insert(output_path(&tax.url), html.into_bytes()),
-                Err(d) => diags.push(d),
-            }
-        }
-        (outputs, diags)
+        let mut ctx = self.base_context(&tax.lang, &term.url, &Output::Term(t, i), &switcher);
+        ctx.insert("taxonomy", &context::taxonomy_view(self.site, tax, strings));
+        let mut term_view = tera::Map::new();
+        term_view.insert("name".into(), term.name.as_str().into());
+        term_view.insert("url".into(), self.site.config.path_url(&term.url).into());
+        let pages: Vec<tera::Value> = term
+            .pages
+            .iter()
+            .map(|&p| self.views.links[p].clone())
+            .collect();
+        term_view.insert("pages".into(), pages.as_slice().into());
+        ctx.insert_value("term", tera::Value::from(term_view));
+        ctx
     }
 
-    /// The pages of the given terms, as (taxonomy index, term index) pairs.
-    pub fn render_terms(
-        &self,
-        tera: &tera::Tera,
-        terms: &[(usize, usize)],
-    ) -> (Outputs, Diagnostics) {
-        let mut outputs = Outputs::default();
-        let mut diags = Diagnostics::new();
-        for &(t, i) in terms {
-            let tax = &self.site.taxonomies[t];
-            let term = &tax.terms[i];
-            let strings = self.theme.i18n.get(&tax.lang);
-            let mut ctx = self.base_context(&tax.lang, &term.url, self.taxonomy_translations(tax));
-            ctx.insert("taxonomy", &context::taxonomy_view(self.site, tax, strings));
-            let mut term_view = tera::Map::new();
-            term_view.insert("name".into(), term.name.as_str().into());
-            term_view.insert("url".into(), self.site.config.path_url(&term.url).into());
-            let pages: Vec<tera::Value> = term
-                .pages
-                .iter()
-                .map(|&p| self.views.links[p].clone())
-                .collect();
-            term_view.insert("pages".into(), pages.as_slice().into());
-            ctx.insert_value("term", tera::Value::from(term_view));
-            match self.render_template(tera, "term.html", ctx, Path::new("site.yaml")) {
-                Ok(html) => outputs.insert(output_path(&term.url), html.into_bytes()),
-                Err(d) => diags.push(d),
-            }
-        }
-        (outputs, diags)
+    fn not_found_context(&self, lang: &Lang) -> tera::Context {
+        let switcher: Vec<(Lang, String, bool)> = self
+            .site
+            .config
+            .langs()
+            .map(|l| (l.clone(), Output::NotFound(l.clone()).url(self.site), true))
+            .collect();
+        let output = Output::NotFound(lang.clone());
+        self.base_context(lang, &output.url(self.site), &output, &switcher)
     }
 
-    /// (taxonomy index, term index) of every term that lists one of `ids`.
-    pub fn terms_listing(&self, ids: &[NodeId]) -> Vec<(usize, usize)> {
-        let mut out = Vec::new();
-        for (t, tax) in self.site.taxonomies.iter().enumerate() {
-            for (i, term) in tax.terms.iter().enumerate() {
-                if term.pages.iter().any(|p| ids.contains(p)) {
-                    out.push((t, i));
-                }
-            }
-        }
-        out
+    fn alias_context(&self, output: &Output, target: NodeId) -> tera::Context {
+        let node = self.site.node(target);
+        let cfg = &self.site.config;
+        let switcher = [(node.lang().clone(), node.url.clone(), true)];
+        let mut ctx = self.base_context(node.lang(), &node.url, output, &switcher);
+        ctx.insert(
+            "alias",
+            &json!({"target": cfg.path_url(&node.url), "permalink": cfg.permalink(&node.url)}),
+        );
+        ctx
     }
 
-    fn taxonomy_translations(&self, tax: &crate::site::Taxonomy) -> Vec<(Lang, String)> {
+    /// The same taxonomy in every language.
+    fn taxonomy_switcher(&self, tax: &crate::site::Taxonomy) -> Vec<(Lang, String, bool)> {
         self.site
             .taxonomies
             .iter()
             .filter(|t| t.name == tax.name)
-            .map(|t| (t.lang.clone(), t.url.clone()))
+            .map(|t| (t.lang.clone(), t.url.clone(), true))
             .collect()
     }
 
-    /// Context for pages that are not documents (taxonomies, 404, chooser, aliases).
-    /// `versions` are the root-relative URLs of this page in each language.
+    /// Context for pages that are not documents (taxonomies, 404, chooser, aliases) at `url`.
+    /// `switcher` lists the page's counterpart in each language, and whether it is the same
+    /// thing there (else it is the nearest page that exists); `hreflang` versions come from
+    /// [`alternates`], the one place that decides them.
     pub fn base_context(
         &self,
         lang: &Lang,
         url: &str,
-        versions: Vec<(Lang, String)>,
+        output: &Output,
+        switcher: &[(Lang, String, bool)],
     ) -> tera::Context {
         let cfg = &self.site.config;
-        let translations: Vec<Value> = versions.iter().filter(|(l, _)| l != lang).map(|(l, u)| json!({
-            "lang": l, "lang_name": cfg.language(l).name, "url": cfg.path_url(u), "title": cfg.language(l).title, "exists": true,
+        let translations: Vec<Value> = switcher.iter().filter(|(l, _, _)| l != lang).map(|(l, u, exists)| json!({
+            "lang": l, "lang_name": cfg.language(l).name, "url": cfg.path_url(u), "title": cfg.language(l).title, "exists": exists,
         })).collect();
-        let alternates: Vec<Value> = versions
-            .iter()
-            .map(|(l, u)| json!({"lang": l, "permalink": cfg.permalink(u)}))
-            .collect();
-        let x_default = versions
-            .iter()
-            .find(|(l, _)| *l == cfg.default_language)
-            .map(|(_, u)| json!(cfg.permalink(u)))
-            .unwrap_or(Value::Null);
+        let (alternates, x_default) = context::alternates_view(self.site, output);
         let home = self.site.homes.get(lang).map(|&h| json!([{"title": self.site.node(h).title(), "url": cfg.path_url(&self.site.node(h).url)}])).unwrap_or(json!([]));
         let mut ctx = tera::Context::new();
         ctx.insert("lang", lang);
@@ -346,25 +388,6 @@ impl<'a> Renderer<'a> {
 }
 
 pub(crate) mod functions;
-
-/// `/de/anleitungen/` → `de/anleitungen/index.html`; `/de/alt.html` stays a file.
-pub fn output_path(url: &str) -> String {
-    let trimmed = url.trim_start_matches('/');
-    if trimmed.is_empty() {
-        "index.html".into()
-    } else if trimmed.ends_with(".html") {
-        trimmed.to_string()
-    } else {
-        format!(
-            "{}index.html",
-            if trimmed.ends_with('/') {
-                trimmed.to_string()
-            } else {
-                format!("{trimmed}/")
-            }
-        )
-    }
-}
 
 /// Menu entries of every language with their `@/…` references resolved to URLs.
 /// Menu entries per language, `(name, url)` with `@/…` references resolved.
@@ -428,18 +451,9 @@ fn resolve_menu(
     }
 }
 
-fn collect_results(
-    results: Vec<Result<(String, Vec<u8>), Diagnostic>>,
-) -> (Vec<(String, Vec<u8>)>, Diagnostics) {
-    let mut out = Vec::with_capacity(results.len());
-    let mut diags = Diagnostics::new();
-    for r in results {
-        match r {
-            Ok(x) => out.push(x),
-            Err(d) => diags.push(d),
-        }
-    }
-    (out, diags)
+/// A write that failed, as a diagnostic (the sink is a staging directory: nothing is lost).
+pub fn write_error(path: &str, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(path, format!("cannot write: {e}")).hint("check the disk space and permissions of the output directory; the previous output is untouched")
 }
 
 /// A broken template fails on every page that uses it; report it once, naming how many pages.

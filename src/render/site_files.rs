@@ -1,116 +1,19 @@
-//! Site-wide outputs: Atom feeds, sitemap, robots.txt, TDMRep, `_headers`, the language chooser,
-//! 404 pages and alias redirects.
+//! Site-wide files that are not templates: Atom feeds, sitemap, robots.txt, TDMRep, `_headers`.
 
 use std::fmt::Write;
-use std::path::Path;
 
 use serde_json::json;
 
 use crate::config::Lang;
-use crate::error::Diagnostics;
-use crate::markdown::highlight::escape_html as xml;
-use crate::output::Outputs;
-use crate::render::{CSP_HEADER, Renderer, output_path};
+use crate::html::escape_html as xml;
+use crate::render::{CSP_HEADER, Output, Renderer, alternates};
 use crate::site::NodeId;
 
 /// Feeds list the newest pages; older ones stay reachable through the site.
 const FEED_ENTRIES: usize = 50;
 
 impl Renderer<'_> {
-    pub fn render_site_files(&self, tera: &tera::Tera) -> (Outputs, Diagnostics) {
-        let mut out = Outputs::default();
-        let mut diags = Diagnostics::new();
-        for lang in self.site.config.langs() {
-            out.insert(format!("{lang}/atom.xml"), self.feed(lang).into_bytes());
-        }
-        out.insert("sitemap.xml".into(), self.sitemap().into_bytes());
-        out.insert("robots.txt".into(), self.robots().into_bytes());
-        if self.site.config.ai_policy.tdm_reservation {
-            out.insert(".well-known/tdmrep.json".into(), self.tdmrep().into_bytes());
-        }
-        out.insert("_headers".into(), self.headers().into_bytes());
-        let mut render = |path: String, template: &str, ctx: tera::Context| match self
-            .render_template(tera, template, ctx, Path::new("site.yaml"))
-        {
-            Ok(html) => out.insert(path, html.into_bytes()),
-            Err(d) => diags.push(d),
-        };
-        let cfg = &self.site.config;
-        let homes: Vec<(Lang, String)> =
-            cfg.langs().map(|l| (l.clone(), format!("/{l}/"))).collect();
-        render(
-            "index.html".into(),
-            "chooser.html",
-            self.base_context(&cfg.default_language, "/", homes),
-        );
-        for lang in cfg.langs() {
-            let not_found: Vec<(Lang, String)> = cfg
-                .langs()
-                .map(|l| (l.clone(), format!("/{l}/404.html")))
-                .collect();
-            let ctx = self.base_context(lang, &format!("/{lang}/404.html"), not_found.clone());
-            if *lang == cfg.default_language {
-                render("404.html".into(), "404.html", ctx.clone());
-            }
-            render(format!("{lang}/404.html"), "404.html", ctx);
-        }
-        for (alias, target) in self.site.aliases() {
-            let node = self.site.node(target);
-            let mut ctx = self.base_context(
-                node.lang(),
-                &node.url,
-                vec![(node.lang().clone(), node.url.clone())],
-            );
-            ctx.insert(
-                "alias",
-                &json!({"target": cfg.path_url(&node.url), "permalink": cfg.permalink(&node.url)}),
-            );
-            render(output_path(&alias), "alias.html", ctx);
-        }
-        (out, diags)
-    }
-
-    /// The path of every output the site has now, without rendering anything: what the preview
-    /// keeps when it re-renders only part of the site. Mirrors `render_all`.
-    pub fn output_paths(&self) -> std::collections::BTreeSet<String> {
-        let cfg = &self.site.config;
-        let mut paths: std::collections::BTreeSet<String> = self
-            .site
-            .nodes
-            .iter()
-            .map(|n| output_path(&n.url))
-            .collect();
-        for tax in &self.site.taxonomies {
-            paths.insert(output_path(&tax.url));
-            paths.extend(tax.terms.iter().map(|t| output_path(&t.url)));
-        }
-        for lang in cfg.langs() {
-            paths.insert(format!("{lang}/atom.xml"));
-            paths.insert(format!("{lang}/404.html"));
-        }
-        for file in [
-            "sitemap.xml",
-            "robots.txt",
-            "_headers",
-            "index.html",
-            "404.html",
-        ] {
-            paths.insert(file.to_string());
-        }
-        if cfg.ai_policy.tdm_reservation {
-            paths.insert(".well-known/tdmrep.json".into());
-        }
-        paths.extend(
-            self.site
-                .aliases()
-                .into_iter()
-                .map(|(alias, _)| output_path(&alias)),
-        );
-        paths.extend(self.assets.files.keys().cloned());
-        paths
-    }
-
-    pub fn feed(&self, lang: &Lang) -> String {
+    pub(super) fn feed(&self, lang: &Lang) -> String {
         let cfg = &self.site.config;
         let mut entries: Vec<NodeId> = (0..self.site.nodes.len())
             .filter(|&id| {
@@ -146,7 +49,7 @@ impl Renderer<'_> {
         let _ = writeln!(
             s,
             "  <link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>",
-            xml(&cfg.permalink(&format!("{home}atom.xml")))
+            xml(&cfg.permalink(&Output::Feed(lang.clone()).url(self.site)))
         );
         let _ = writeln!(
             s,
@@ -186,66 +89,61 @@ impl Renderer<'_> {
         s
     }
 
-    pub fn sitemap(&self) -> String {
-        let cfg = &self.site.config;
+    /// Every page, taxonomy list, term page and the chooser, with the language versions its own
+    /// `<link rel="alternate">` lists (from [`alternates`], as the pages get them).
+    pub(super) fn sitemap(&self) -> String {
         let mut s = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
         );
-        for (id, n) in self.site.nodes.iter().enumerate() {
-            let _ = write!(
-                s,
-                "  <url>\n    <loc>{}</loc>\n",
-                xml(&cfg.permalink(&n.url))
-            );
-            if let Some(d) = n.doc.meta.last_changed() {
-                let _ = writeln!(s, "    <lastmod>{d}</lastmod>");
-            }
-            if !n.translations.is_empty() {
-                let mut versions: Vec<NodeId> = n.translations.clone();
-                versions.push(id);
-                versions.sort_by_key(|&v| cfg.languages.get_index_of(self.site.node(v).lang()));
-                for v in &versions {
-                    let t = self.site.node(*v);
-                    let _ = writeln!(
-                        s,
-                        "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                        xml(t.lang().as_str()),
-                        xml(&cfg.permalink(&t.url))
-                    );
-                }
-                if let Some(d) = versions
-                    .iter()
-                    .map(|&v| self.site.node(v))
-                    .find(|t| *t.lang() == cfg.default_language)
-                {
-                    let _ = writeln!(
-                        s,
-                        "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
-                        xml(&cfg.permalink(&d.url))
-                    );
-                }
-            }
-            s.push_str("  </url>\n");
-        }
-        for tax in &self.site.taxonomies {
-            let _ = write!(
-                s,
-                "  <url>\n    <loc>{}</loc>\n  </url>\n",
-                xml(&cfg.permalink(&tax.url))
-            );
-            for term in &tax.terms {
-                let _ = write!(
-                    s,
-                    "  <url>\n    <loc>{}</loc>\n  </url>\n",
-                    xml(&cfg.permalink(&term.url))
-                );
-            }
+        let site = self.site;
+        let nodes = (0..site.nodes.len()).map(|id| {
+            let date = site.node(id).doc.meta.last_changed();
+            (Output::Page(id), date)
+        });
+        let listings = site.taxonomies.iter().enumerate().flat_map(|(t, tax)| {
+            std::iter::once(Output::Taxonomy(t))
+                .chain((0..tax.terms.len()).map(move |i| Output::Term(t, i)))
+                .map(|o| (o, None))
+        });
+        let chooser = std::iter::once((Output::Chooser, None));
+        for (output, date) in nodes.chain(listings).chain(chooser) {
+            self.sitemap_entry(&mut s, &output, date);
         }
         s.push_str("</urlset>\n");
         s
     }
 
-    fn robots(&self) -> String {
+    fn sitemap_entry(&self, s: &mut String, output: &Output, date: Option<chrono::NaiveDate>) {
+        let cfg = &self.site.config;
+        let _ = write!(
+            s,
+            "  <url>\n    <loc>{}</loc>\n",
+            xml(&cfg.permalink(&output.url(self.site)))
+        );
+        if let Some(d) = date {
+            let _ = writeln!(s, "    <lastmod>{d}</lastmod>");
+        }
+        let versions = alternates::versions(self.site, output);
+        // Exactly what the page's own `<link rel="alternate">` elements say.
+        for (lang, url) in &versions.langs {
+            let _ = writeln!(
+                s,
+                "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                xml(lang.as_str()),
+                xml(&cfg.permalink(url))
+            );
+        }
+        if let Some(url) = &versions.x_default {
+            let _ = writeln!(
+                s,
+                "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
+                xml(&cfg.permalink(url))
+            );
+        }
+        s.push_str("  </url>\n");
+    }
+
+    pub(super) fn robots(&self) -> String {
         let cfg = &self.site.config;
         let mut s = String::from(
             "# AI-training crawlers are not welcome (list from site.yaml, ai_policy.disallow_crawlers).\n",
@@ -258,13 +156,13 @@ impl Renderer<'_> {
         let _ = write!(
             s,
             "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-            cfg.permalink("/sitemap.xml")
+            cfg.permalink(&Output::Sitemap.url(self.site))
         );
         s
     }
 
     /// W3C TDM Reservation Protocol, file at `/.well-known/tdmrep.json`.
-    fn tdmrep(&self) -> String {
+    pub(super) fn tdmrep(&self) -> String {
         let cfg = &self.site.config;
         let mut rule = json!({"location": format!("{}*", cfg.base_path), "tdm-reservation": 1});
         if let Some(policy) = &cfg.ai_policy.tdm_policy {
@@ -276,7 +174,7 @@ impl Renderer<'_> {
     }
 
     /// Security headers for hosts that read a `_headers` file (Netlify, Cloudflare Pages).
-    fn headers(&self) -> String {
+    pub(super) fn headers(&self) -> String {
         let cfg = &self.site.config;
         let mut s = format!(
             "{}*\n  Content-Security-Policy: {CSP_HEADER}\n  Referrer-Policy: strict-origin-when-cross-origin\n  X-Content-Type-Options: nosniff\n  X-Frame-Options: DENY\n  Permissions-Policy: interest-cohort=(), browsing-topics=()\n",
@@ -288,7 +186,7 @@ impl Renderer<'_> {
                 let _ = writeln!(s, "  tdm-policy: {}", policy.replace(['\n', '\r'], ""));
             }
         }
-        for file in &self.assets.fingerprinted {
+        for file in &self.theme.assets.fingerprinted {
             let _ = write!(
                 s,
                 "{}{file}\n  Cache-Control: public, max-age=31536000, immutable\n",

@@ -7,10 +7,8 @@ use std::path::{Path, PathBuf};
 use crate::config::{Config, Lang};
 use crate::content::read_text;
 use crate::error::{Diagnostic, Diagnostics};
+use crate::layout::{Layout, SITE_STATIC, SITE_TEMPLATES, is_editor_leftover};
 use crate::render::{Assets, functions};
-
-pub const SITE_TEMPLATES: &str = "templates";
-pub const SITE_STATIC: &str = "static";
 
 /// Templates, UI strings and static files, loaded and checked once.
 pub struct Theme {
@@ -27,12 +25,8 @@ pub struct Theme {
 }
 
 impl Theme {
-    pub fn theme_dir(config: &Config) -> PathBuf {
-        Path::new("themes").join(&config.theme)
-    }
-
     pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
-        let theme_dir = Self::theme_dir(config);
+        let theme_dir = Layout::theme_dir(&config.theme);
         let mut diags = Diagnostics::new();
         if !root.join(&theme_dir).is_dir() {
             return Err(Diagnostic::error(
@@ -49,7 +43,7 @@ impl Theme {
         }
         let template_files = layered_files(
             root,
-            &theme_dir.join("templates"),
+            &Layout::theme_templates(&config.theme),
             Path::new(SITE_TEMPLATES),
             &mut diags,
         );
@@ -62,10 +56,10 @@ impl Theme {
                 Err(d) => diags.push(d),
             }
         }
-        let i18n = load_i18n(root, config, &theme_dir, &mut diags);
+        let i18n = load_i18n(root, config, &Layout::theme_i18n(&config.theme), &mut diags);
         let static_files = layered_files(
             root,
-            &theme_dir.join("static"),
+            &Layout::theme_static(&config.theme),
             Path::new(SITE_STATIC),
             &mut diags,
         );
@@ -174,7 +168,7 @@ fn collect_files(
             continue;
         };
         let name = rel.to_string_lossy().replace('\\', "/");
-        if name.split('/').any(|part| part.starts_with('.')) || name.ends_with('~') {
+        if name.split('/').any(is_editor_leftover) {
             continue;
         }
         out.insert(name, dir.join(rel));
@@ -184,12 +178,12 @@ fn collect_files(
 fn load_i18n(
     root: &Path,
     config: &Config,
-    theme_dir: &Path,
+    i18n_dir: &Path,
     diags: &mut Diagnostics,
 ) -> HashMap<Lang, BTreeMap<String, String>> {
     let mut i18n = HashMap::new();
     for lang in config.langs() {
-        let file = theme_dir.join("i18n").join(format!("{lang}.yaml"));
+        let file = i18n_dir.join(format!("{lang}.yaml"));
         if !root.join(&file).is_file() {
             diags.push(
                 Diagnostic::error(&file, format!("UI strings for `{lang}` are missing"))
@@ -214,7 +208,7 @@ fn load_i18n(
                 if !i18n[*lang].contains_key(key) {
                     diags.push(
                         Diagnostic::error(
-                            theme_dir.join("i18n").join(format!("{lang}.yaml")),
+                            i18n_dir.join(format!("{lang}.yaml")),
                             format!("UI string `{key}` is missing (it is in {other}.yaml)"),
                         )
                         .hint(format!("add `{key}: \"…\"` translated into `{lang}`")),
@@ -233,7 +227,7 @@ fn escape_into(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> 
     {
         return out.write_all(text.as_bytes());
     }
-    out.write_all(crate::markdown::highlight::escape_html(text).as_bytes())
+    out.write_all(crate::html::escape_html(text).as_bytes())
 }
 
 /// A Tera error as a diagnostic naming the template file and, where Tera reports it, the line.

@@ -20,7 +20,9 @@ use sha2::{Digest, Sha256};
 use super::RESERVED_DIR;
 use super::live::{self, LIVE_JS, OVERLAY_CSS};
 use super::state::{Shared, SiteState};
+use crate::html::escape_html;
 use crate::output::Outputs;
+use crate::render::outputs::{FEED_FILE, HEADERS_FILE, NOT_FOUND_FILE, page_path};
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new().fallback(handle).with_state(shared)
@@ -116,7 +118,7 @@ pub(crate) fn resolve(outputs: &Outputs, base_path: &str, raw: &str) -> Resolved
         return Resolved::NotFound(not_found_page(outputs, ""));
     };
     let key = if decoded.is_empty() || decoded.ends_with('/') {
-        format!("{decoded}index.html")
+        page_path(&decoded)
     } else {
         decoded.clone()
     };
@@ -125,7 +127,7 @@ pub(crate) fn resolve(outputs: &Outputs, base_path: &str, raw: &str) -> Resolved
     }
     if !decoded.is_empty()
         && !decoded.ends_with('/')
-        && outputs.files.contains_key(&format!("{decoded}/index.html"))
+        && outputs.files.contains_key(&page_path(&decoded))
     {
         return Resolved::Redirect(format!("{raw}/"));
     }
@@ -153,11 +155,11 @@ fn normalise(rel: &str) -> Option<String> {
 /// `<lang>/404.html` when the path starts with a language that has one, else `404.html`.
 fn not_found_page(outputs: &Outputs, decoded: &str) -> Option<String> {
     let first = decoded.split('/').next().unwrap_or("");
-    let localized = format!("{first}/404.html");
+    let localized = format!("{first}/{NOT_FOUND_FILE}");
     if !first.is_empty() && outputs.files.contains_key(&localized) {
         Some(localized)
-    } else if outputs.files.contains_key("404.html") {
-        Some("404.html".into())
+    } else if outputs.files.contains_key(NOT_FOUND_FILE) {
+        Some(NOT_FOUND_FILE.into())
     } else {
         None
     }
@@ -223,10 +225,10 @@ fn not_modified(req: &HeaderMap, tag: &str) -> bool {
 /// MIME type by file name; text types say UTF-8, which is what the site is written in.
 pub(crate) fn content_type(path: &str) -> &'static str {
     let name = path.rsplit('/').next().unwrap_or(path);
-    if name == "atom.xml" || name.ends_with(".atom") {
+    if name == FEED_FILE || name.ends_with(".atom") {
         return "application/atom+xml; charset=utf-8";
     }
-    if name == "_headers" || name == "_redirects" {
+    if name == HEADERS_FILE || name == "_redirects" {
         return "text/plain; charset=utf-8";
     }
     let ext = name
@@ -269,7 +271,7 @@ pub(crate) fn content_type(path: &str) -> &'static str {
 /// never the production `immutable`.
 fn security_headers(outputs: &Outputs, path: &str) -> Vec<(HeaderName, HeaderValue)> {
     match outputs
-        .get("_headers")
+        .get(HEADERS_FILE)
         .and_then(|b| std::str::from_utf8(b).ok())
     {
         Some(text) => parse_headers_file(text, path),
@@ -385,32 +387,17 @@ fn error_page(st: &SiteState) -> String {
     for d in &st.errors.0 {
         items.push_str(&format!(
             "<li><code>{}</code>: {}<br>{}</li>\n",
-            escape(&d.location()),
-            escape(&d.message),
+            escape_html(&d.location()),
+            escape_html(&d.message),
             d.hint
                 .as_deref()
-                .map(|h| format!("hint: {}", escape(h)))
+                .map(|h| format!("hint: {}", escape_html(h)))
                 .unwrap_or_default()
         ));
     }
     format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>The site does not build – optout serve</title>\n<link rel=\"stylesheet\" href=\"{dir}overlay.css\">\n<script src=\"{dir}live.js\" defer></script>\n</head>\n<body class=\"optout-error-page\">\n<main>\n<h1>The site does not build</h1>\n<p>Fix the files below and save; this page reloads by itself.</p>\n<ol>\n{items}</ol>\n</main>\n</body>\n</html>\n"
     )
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ use std::time::{Duration, Instant};
 
 use crate::build::BuildOptions;
 use crate::render::RenderOptions;
+use crate::report::Terminal;
 
 /// Everything reserved for the preview lives below `{base_path}__optout/`; no site file can
 /// have that name because output paths never start with `__`.
@@ -48,8 +49,9 @@ pub struct ServeOptions {
     pub debounce: Duration,
     /// A burst that never goes quiet is rebuilt after this long anyway.
     pub max_batch: Duration,
-    /// Print the rebuild lines and errors to stderr (the CLI); tests turn it off.
-    pub verbose: bool,
+    /// Where the rebuild lines, warnings and errors go: stderr (the CLI), nowhere or a buffer
+    /// (tests).
+    pub terminal: Terminal,
 }
 
 impl Default for ServeOptions {
@@ -61,7 +63,7 @@ impl Default for ServeOptions {
             port: 1111,
             debounce: Duration::from_millis(5),
             max_batch: Duration::from_millis(1000),
-            verbose: true,
+            terminal: Terminal::Stderr,
         }
     }
 }
@@ -221,11 +223,11 @@ pub fn start(options: ServeOptions) -> Result<ServerHandle, ServeError> {
     listener
         .set_nonblocking(true)
         .map_err(ServeError::Runtime)?;
-    if options.verbose && !options.bind.is_loopback() {
-        eprintln!(
+    if !options.bind.is_loopback() {
+        options.terminal.line(format!(
             "warning: listening on {} — the preview (drafts included) is reachable from other machines on the network\n  hint: leave out --bind to serve on 127.0.0.1 only",
             options.bind
-        );
+        ));
     }
 
     let base_path = crate::config::Config::load(&root)
@@ -242,7 +244,8 @@ pub fn start(options: ServeOptions) -> Result<ServerHandle, ServeError> {
     let started = Instant::now();
     let (initial, initial_errors) = state::build_fresh(&build_options);
     let shared = Arc::new(state::Shared::new(base_path));
-    let mut rebuilder = state::Rebuilder::new(shared.clone(), build_options, options.verbose);
+    let mut rebuilder =
+        state::Rebuilder::new(shared.clone(), build_options, options.terminal.clone());
     rebuilder.install_initial(initial, initial_errors, started.elapsed());
 
     let watcher =
@@ -276,9 +279,9 @@ pub fn start(options: ServeOptions) -> Result<ServerHandle, ServeError> {
         server: Some(server),
         watcher: Some(watcher),
     };
-    if options.verbose {
-        eprintln!("Serving {} — press Ctrl+C to stop", handle.url());
-    }
+    options
+        .terminal
+        .line(format!("Serving {} — press Ctrl+C to stop", handle.url()));
     Ok(handle)
 }
 

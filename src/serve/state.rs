@@ -7,7 +7,7 @@
 //! a panic in the pipeline is caught and reported like one.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -17,6 +17,7 @@ use super::live::LiveEvent;
 use crate::build::BuildOptions;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::rebuild::{ChangeSummary, Preview};
+use crate::report::{Terminal, count, pages_summary};
 
 pub(crate) struct SiteState {
     /// `None` until the site has built once.
@@ -135,21 +136,22 @@ enum Outcome {
 pub(crate) struct Rebuilder {
     shared: Arc<Shared>,
     options: BuildOptions,
-    verbose: bool,
+    terminal: Terminal,
     /// After a panic the in-memory site may be inconsistent: the next update starts afresh.
     needs_fresh: bool,
     /// Paths of failed updates. They are applied again with the next batch, so fixing another
     /// file cannot hide a file that is still broken, however the core treats a failed update.
     pending: Vec<PathBuf>,
+    /// The warnings last printed, to say when they are unchanged instead of repeating them.
     last_warnings: Diagnostics,
 }
 
 impl Rebuilder {
-    pub fn new(shared: Arc<Shared>, options: BuildOptions, verbose: bool) -> Self {
+    pub fn new(shared: Arc<Shared>, options: BuildOptions, terminal: Terminal) -> Self {
         Rebuilder {
             shared,
             options,
-            verbose,
+            terminal,
             needs_fresh: false,
             pending: Vec::new(),
             last_warnings: Diagnostics::new(),
@@ -167,30 +169,14 @@ impl Rebuilder {
         let mut st = shared.site.blocking_write();
         match &preview {
             Some(p) => {
-                if self.verbose {
-                    let per: Vec<String> = p
-                        .project
-                        .pages_per_lang()
-                        .iter()
-                        .map(|(l, n)| format!("{n} {l}"))
-                        .collect();
-                    let total: usize = p.project.pages_per_lang().iter().map(|(_, n)| n).sum();
-                    eprintln!(
-                        "Built {total} pages ({}) in {} ms",
-                        per.join(", "),
-                        took.as_millis()
-                    );
-                }
-                self.report_warnings(&p.project.warnings);
+                let pages = p.project.pages_per_lang();
+                self.terminal
+                    .line(pages_summary("Built", &pages, took.as_millis()));
+                self.report_warnings(&p.project.warnings.all());
             }
             None => {
-                if self.verbose {
-                    eprint!("{errors}");
-                    eprintln!(
-                        "{} — the preview shows them until they are fixed",
-                        count_errors(&errors)
-                    );
-                }
+                self.terminal
+                    .errors(&errors, "the preview shows them until they are fixed");
                 // Fix the files and save: the whole site is built on the next change.
                 self.pending.clear();
             }
@@ -205,7 +191,7 @@ impl Rebuilder {
         let mut all: Vec<PathBuf> = self.pending.iter().chain(paths).cloned().collect();
         all.sort();
         all.dedup();
-        let full = all.iter().any(|p| p == Path::new("site.yaml"));
+        let full = Preview::starts_over(&all);
 
         let shared = self.shared.clone();
         // A whole new build (site.yaml, recovery) takes seconds on a large site: do it before
@@ -251,18 +237,14 @@ impl Rebuilder {
             Outcome::Fresh(summary) => self.succeeded(st, summary, true, full, started),
             Outcome::Failed(diags) => {
                 self.pending = all;
-                if self.verbose {
-                    eprint!("{diags}");
-                    eprintln!(
-                        "{} — {}",
-                        count_errors(&diags),
-                        if st.preview.is_some() {
-                            "still serving the last good version"
-                        } else {
-                            "the site has not built yet"
-                        }
-                    );
-                }
+                self.terminal.errors(
+                    &diags,
+                    if st.preview.is_some() {
+                        "still serving the last good version"
+                    } else {
+                        "the site has not built yet"
+                    },
+                );
                 self.shared.send(LiveEvent::error(&diags));
                 st.errors = diags;
             }
@@ -323,30 +305,27 @@ impl Rebuilder {
             self.shared
                 .send(LiveEvent::reload(&summary, full, generation));
         }
-        if self.verbose {
-            eprintln!("{}", rebuild_line(&summary, started.elapsed()));
-        }
+        self.terminal
+            .line(rebuild_line(&summary, started.elapsed()));
         if let Some(p) = &st.preview {
-            let warnings = p.project.warnings.clone();
-            self.report_warnings(&warnings);
+            self.report_warnings(&p.project.warnings.all());
         }
     }
 
-    /// Prints warnings when they differ from the last ones printed, so every rebuild does not
-    /// repeat the same list.
+    /// Prints the warnings of the site as it is now: the list when it changed, else how many
+    /// are still there.
     fn report_warnings(&mut self, warnings: &Diagnostics) {
         if *warnings != self.last_warnings {
-            if self.verbose {
-                eprint!("{warnings}");
+            if warnings.is_empty() {
+                self.terminal.line("No warnings left");
             }
+            self.terminal.diagnostics(warnings);
             self.last_warnings = warnings.clone();
+        } else if !warnings.is_empty() {
+            self.terminal
+                .line(format!("{} as before", count(warnings.len(), "warning")));
         }
     }
-}
-
-fn count_errors(diags: &Diagnostics) -> String {
-    let n = diags.errors().count();
-    format!("{n} error{}", if n == 1 { "" } else { "s" })
 }
 
 /// `Rebuilt 3 pages in 4 ms`, and how many output files changed when that says more.
@@ -358,18 +337,15 @@ pub(crate) fn rebuild_line(summary: &ChangeSummary, took: Duration) -> String {
         .count();
     let pages = summary.rendered_pages.max(changed_pages);
     let mut line = format!(
-        "Rebuilt {pages} page{} in {} ms",
-        if pages == 1 { "" } else { "s" },
+        "Rebuilt {} in {} ms",
+        count(pages, "page"),
         took.as_millis()
     );
     let changed = summary.changed.len();
     let removed = summary.removed.len();
     let mut details = Vec::new();
     if changed != pages || removed > 0 {
-        details.push(format!(
-            "{changed} file{} changed",
-            if changed == 1 { "" } else { "s" }
-        ));
+        details.push(format!("{} changed", count(changed, "file")));
     }
     if removed > 0 {
         details.push(format!("{removed} removed"));

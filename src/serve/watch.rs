@@ -25,9 +25,7 @@ use notify::{Event, EventKind, RecursiveMode, Watcher};
 use super::ServeOptions;
 use super::state::Rebuilder;
 
-/// Below the site root, what the site is made of.
-pub(crate) const WATCHED_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
-pub(crate) const CONFIG_FILE: &str = "site.yaml";
+use crate::layout::{CONFIG_FILE, Layout, SOURCE_DIRS as WATCHED_DIRS};
 
 enum Msg {
     Fs(notify::Result<Event>),
@@ -256,39 +254,9 @@ impl Tracker {
     }
 }
 
-/// A path the site is built from: below a watched directory or site.yaml itself, and not a
-/// hidden file, an editor's backup, swap or temporary file.
+/// A path the site is built from (by [`Layout`], for any theme: `site.yaml` may switch themes).
 pub(crate) fn is_source(rel: &Path) -> bool {
-    let mut components = rel.components();
-    let Some(first) = components.next().and_then(|c| c.as_os_str().to_str()) else {
-        return false;
-    };
-    let is_config = first == CONFIG_FILE && components.next().is_none();
-    if !is_config && !WATCHED_DIRS.contains(&first) {
-        return false;
-    }
-    if rel
-        .components()
-        .any(|c| c.as_os_str().to_str().is_none_or(|s| s.starts_with('.')))
-    {
-        return false;
-    }
-    let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    !(name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with('#')
-        || [
-            ".swp",
-            ".swx",
-            ".swo",
-            ".tmp",
-            ".crswap",
-            ".kate-swp",
-            "___jb_tmp___",
-            "___jb_old___",
-        ]
-        .iter()
-        .any(|s| name.ends_with(s)))
+    Layout::any_theme().classify(rel).is_source()
 }
 
 #[cfg(test)]

@@ -177,11 +177,6 @@ impl Site {
         Some(positions)
     }
 
-    /// The documents of the graph, for rebuilding it after a change.
-    pub fn into_documents(self) -> Vec<Document> {
-        self.nodes.into_iter().map(|n| n.doc).collect()
-    }
-
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id]
     }
@@ -197,7 +192,7 @@ impl Site {
         if diags.has_errors() {
             return Err(diags.sorted());
         }
-        self.compute_urls(&mut diags);
+        self.compute_urls();
         self.rank_nodes();
         self.order_children();
         self.taxonomies = taxonomy::collect(self, &mut diags);
@@ -281,7 +276,7 @@ impl Site {
         }
     }
 
-    fn compute_urls(&mut self, _diags: &mut Diagnostics) {
+    fn compute_urls(&mut self) {
         // Parents come before children once sorted by depth.
         let mut order: Vec<NodeId> = (0..self.nodes.len()).collect();
         order.sort_by_key(|&id| self.nodes[id].ancestors.len());
