@@ -114,7 +114,7 @@ fn main() -> ExitCode {
             for f in files {
                 eprintln!("created {}", f.display());
             }
-            eprintln!("Replace every TODO, then remove `draft: true`; `optout check` lists what is left.");
+            eprintln!("Replace every {}, then remove `draft: true`; `optout check` lists what is left.", optout::content::PLACEHOLDER);
         })),
     }
 }

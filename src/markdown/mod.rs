@@ -112,7 +112,14 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
                 Event::Html(h) => run.push(&h, range.start),
                 Event::End(TagEnd::HtmlBlock) => {
                     let run = html_block.take().unwrap_or_default();
-                    let html = raw_html(policy, &run, &mut ctx, &mut out, &mut diags);
+                    let html = raw_html(
+                        policy,
+                        &run,
+                        &mut ctx,
+                        &mut out,
+                        &mut same_page_anchors,
+                        &mut diags,
+                    );
                     passed_raw_html |= policy == RawHtml::Safe && html.contains('<');
                     events.push(match policy {
                         RawHtml::Safe => Event::Html(CowStr::from(html)),
@@ -212,7 +219,14 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
             Event::InlineHtml(h) | Event::Html(h) => {
                 let mut run = RawHtmlRun::default();
                 run.push(&h, range.start);
-                let html = raw_html(policy, &run, &mut ctx, &mut out, &mut diags);
+                let html = raw_html(
+                    policy,
+                    &run,
+                    &mut ctx,
+                    &mut out,
+                    &mut same_page_anchors,
+                    &mut diags,
+                );
                 passed_raw_html |= policy == RawHtml::Safe && html.contains('<');
                 match policy {
                     RawHtml::Safe => Event::InlineHtml(CowStr::from(html)),
@@ -282,12 +296,21 @@ fn raw_html(
     run: &RawHtmlRun,
     ctx: &mut LinkContext,
     out: &mut Rendered,
+    same_page: &mut Vec<(String, usize)>,
     diags: &mut Diagnostics,
 ) -> String {
     if policy == RawHtml::Escape {
         return String::new();
     }
-    let clean = sanitize::clean_raw_html(&run.text);
+    // Links in HTML are checked and rewritten like Markdown links, located at their tag.
+    let clean = sanitize::clean_raw_html(&run.text, &mut |element, attribute, url, at| {
+        let offset = run.body_offset(at);
+        match (element, attribute) {
+            ("a", "href") => ctx.link(url, offset, out, same_page, diags),
+            ("img", "src") => ctx.image(url, offset, out, diags),
+            _ => None,
+        }
+    });
     for (offset, refusal) in clean.refusals {
         let (line, column) = ctx
             .lines
@@ -330,7 +353,7 @@ impl LinkContext<'_> {
         diags: &mut Diagnostics,
     ) -> Option<String> {
         if let Err(r) = sanitize::check_url(dest) {
-            diags.push(self.error(offset, r.message, &r.hint));
+            diags.push(self.error(offset, format!("link: {}", r.message), &r.hint));
             return Some("#".into());
         }
         let site = self.site;
@@ -350,7 +373,7 @@ impl LinkContext<'_> {
             },
             LinkKind::SamePage(anchor) => {
                 if !anchor.is_empty() {
-                    same_page.push((anchor.to_string(), line));
+                    same_page.push((decode_fragment(anchor), line));
                 }
                 None
             }
@@ -440,11 +463,11 @@ impl LinkContext<'_> {
         let fragment = fragment.filter(|f| !f.is_empty());
         if let Some(f) = fragment {
             if target == self.id {
-                same_page.push((f.to_string(), line));
+                same_page.push((decode_fragment(f), line));
             } else {
                 out.anchor_links.push(AnchorLink {
                     target: target_node.doc.source.clone(),
-                    fragment: f.to_string(),
+                    fragment: decode_fragment(f),
                     line,
                 });
             }
@@ -461,7 +484,7 @@ impl LinkContext<'_> {
         diags: &mut Diagnostics,
     ) -> Option<String> {
         if let Err(r) = sanitize::check_url(dest) {
-            diags.push(self.error(offset, r.message, &r.hint));
+            diags.push(self.error(offset, format!("image: {}", r.message), &r.hint));
             return Some(String::new());
         }
         match links::classify_on(dest, Some(&self.site.config.base_url)) {
@@ -485,6 +508,13 @@ fn with_suffix(mut url: String, query: Option<&str>, fragment: Option<&str>) -> 
         url.push_str(f);
     }
     url
+}
+
+/// The id a `#fragment` names: a browser's address bar shows `#%C3%BCberblick` for `#überblick`.
+fn decode_fragment(fragment: &str) -> String {
+    percent_encoding::percent_decode_str(fragment)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// `bild.png`, `docs/vorlage.pdf`: a file name rather than a page URL (`../instagram/`, `x.html`).

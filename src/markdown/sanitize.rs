@@ -167,11 +167,17 @@ pub struct CleanHtml {
     pub refusals: Vec<(usize, Refusal)>,
 }
 
+/// Called for every URL attribute that passed the URL policy, with the element, the attribute,
+/// the value and the byte offset of the tag: returns a replacement (a site URL rewritten for the
+/// base path) or `None` to keep the value. Link checking lives with the caller.
+pub type UrlHook<'h> = dyn FnMut(&str, &str, &str, usize) -> Option<String> + 'h;
+
 /// Tokenizes `src` (a run of raw HTML from Markdown) and applies the policy to it.
-pub fn clean_raw_html(src: &str) -> CleanHtml {
+pub fn clean_raw_html(src: &str, url_hook: &mut UrlHook<'_>) -> CleanHtml {
     let sink = PolicySink {
         src,
         state: RefCell::new(SinkState::default()),
+        url_hook: RefCell::new(url_hook),
     };
     let input = BufferQueue::default();
     input.push_back(StrTendril::from_slice(src));
@@ -181,9 +187,10 @@ pub fn clean_raw_html(src: &str) -> CleanHtml {
     tokenizer.sink.state.into_inner().out
 }
 
-struct PolicySink<'a> {
+struct PolicySink<'a, 'h> {
     src: &'a str,
     state: RefCell<SinkState>,
+    url_hook: RefCell<&'a mut UrlHook<'h>>,
 }
 
 #[derive(Default)]
@@ -193,7 +200,7 @@ struct SinkState {
     cursor: usize,
 }
 
-impl TokenSink for PolicySink<'_> {
+impl TokenSink for PolicySink<'_, '_> {
     type Handle = ();
 
     fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
@@ -206,7 +213,8 @@ impl TokenSink for PolicySink<'_> {
                 st.cursor = at + 1;
                 match tag.kind {
                     TagKind::StartTag => {
-                        write_start_tag(name, &tag.attrs, at, &mut st.out);
+                        let mut hook = self.url_hook.borrow_mut();
+                        write_start_tag(name, &tag.attrs, at, &mut st.out, &mut **hook);
                         return raw_text_state(name);
                     }
                     TagKind::EndTag => {
@@ -242,7 +250,7 @@ impl TokenSink for PolicySink<'_> {
     }
 }
 
-impl PolicySink<'_> {
+impl PolicySink<'_, '_> {
     /// The byte offset of the `<` that starts the tag `name`, for the error location. Only the
     /// location depends on this search; what a tag *is* comes from the tokenizer.
     fn find_tag(&self, from: usize, name: &str, end: bool) -> usize {
@@ -267,7 +275,7 @@ impl PolicySink<'_> {
     }
 }
 
-impl PolicySink<'_> {
+impl PolicySink<'_, '_> {
     fn end_of_comment(&self, from: usize) -> usize {
         let Some(rest) = self.src.get(from..) else {
             return from;
@@ -304,7 +312,13 @@ fn allowed_element(name: &str) -> Option<&'static [&'static str]> {
         .map(|i| ELEMENTS[i].1)
 }
 
-fn write_start_tag(name: &str, attrs: &[html5ever::Attribute], at: usize, out: &mut CleanHtml) {
+fn write_start_tag(
+    name: &str,
+    attrs: &[html5ever::Attribute],
+    at: usize,
+    out: &mut CleanHtml,
+    url_hook: &mut UrlHook<'_>,
+) {
     let Some(own) = allowed_element(name) else {
         out.refusals.push((at, refused_element(name)));
         return;
@@ -330,6 +344,12 @@ fn write_start_tag(name: &str, attrs: &[html5ever::Attribute], at: usize, out: &
             ));
             continue;
         }
+        let rewritten = if URL_ATTRIBUTES.contains(&attr_name) {
+            url_hook(name, attr_name, value, at)
+        } else {
+            None
+        };
+        let value = rewritten.as_deref().unwrap_or(value);
         if attr_name == "id" || (name == "a" && attr_name == "name") {
             out.ids.push(value.to_string());
         }
@@ -454,6 +474,10 @@ static DEFENCE: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 mod tests {
     use super::*;
 
+    fn clean(src: &str) -> CleanHtml {
+        clean_raw_html(src, &mut |_, _, _, _| None)
+    }
+
     #[test]
     fn elements_are_sorted_for_binary_search() {
         assert!(ELEMENTS.windows(2).all(|w| w[0].0 < w[1].0));
@@ -493,22 +517,20 @@ mod tests {
 
     #[test]
     fn allowed_html_is_reserialized_and_comments_dropped() {
-        let c =
-            clean_raw_html("<details open><summary>Mehr</summary><!-- Notiz: TODO --></details>");
+        let c = clean("<details open><summary>Mehr</summary><!-- Notiz: TODO --></details>");
         assert!(c.refusals.is_empty());
         assert_eq!(
             c.html,
             "<details open=\"\"><summary>Mehr</summary></details>"
         );
-        let c = clean_raw_html("<a id=\"ziel\" href='x.html'>a &amp; b</a><br/>");
+        let c = clean("<a id=\"ziel\" href='x.html'>a &amp; b</a><br/>");
         assert_eq!(c.html, "<a id=\"ziel\" href=\"x.html\">a &amp; b</a><br>");
         assert_eq!(c.ids, ["ziel"]);
     }
 
     #[test]
     fn refusals_point_at_the_tag() {
-        let c =
-            clean_raw_html("<p>ok</p>\n<SCRIPT>alert('<p>')</SCRIPT> <img src=x onerror=alert(1)>");
+        let c = clean("<p>ok</p>\n<SCRIPT>alert('<p>')</SCRIPT> <img src=x onerror=alert(1)>");
         let offsets: Vec<usize> = c.refusals.iter().map(|(o, _)| *o).collect();
         assert_eq!(offsets, [10, 40]);
         assert!(c.refusals[0].1.message.contains("`<script>`"));
@@ -517,9 +539,9 @@ mod tests {
 
     #[test]
     fn entity_tricks_in_urls_are_decoded_before_the_check() {
-        let c = clean_raw_html("<a href=\"jav&#x61;script&colon;alert(1)\">x</a>");
+        let c = clean("<a href=\"jav&#x61;script&colon;alert(1)\">x</a>");
         assert_eq!(c.refusals.len(), 1, "{:?}", c.refusals);
-        let c = clean_raw_html("<a href=\"&#x20;&#x09;javascript:alert(1)\">x</a>");
+        let c = clean("<a href=\"&#x20;&#x09;javascript:alert(1)\">x</a>");
         assert_eq!(c.refusals.len(), 1, "{:?}", c.refusals);
     }
 
