@@ -112,6 +112,19 @@ impl Preview {
         if !plan.templates.is_empty() || plan.i18n || plan.statics {
             let root = self.root().to_path_buf();
             let theme = Theme::load(&root, &self.project.config)?;
+            // Pages link to static files and are checked against them: a file added or removed
+            // re-checks every page, as a site.yaml change does.
+            if !theme
+                .static_files
+                .keys()
+                .eq(self.project.theme.static_files.keys())
+            {
+                let fresh = Preview::new(self.project.options.clone())?;
+                let mut summary = diff(&self.outputs, &fresh.outputs);
+                summary.rendered_pages = fresh.project.site.nodes.len();
+                *self = fresh;
+                return Ok(summary);
+            }
             full |= plan.i18n || theme.assets.urls != self.project.theme.assets.urls;
             self.project.theme = theme;
             site_files = true;

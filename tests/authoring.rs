@@ -301,3 +301,28 @@ fn site_urls_are_checked_and_rewritten_under_a_subpath() {
         .fails_with("content/guides/instagram.de.md:7: error: link to guides/konto.de.md#nirgends, but that page has no such heading")
         .fails_with("5 errors — nothing was written");
 }
+
+/// The preview checks links to static files against the files there are now.
+#[test]
+fn preview_rechecks_links_when_static_files_come_and_go() {
+    use optout::build::BuildOptions;
+    use optout::rebuild::Preview;
+    let f = Fixture::new("authoring");
+    let options = BuildOptions {
+        root: f.root().to_path_buf(),
+        ..Default::default()
+    };
+    let mut preview = Preview::new(options).unwrap();
+    f.remove("static/vorlage.pdf");
+    let err = preview
+        .apply(&["static/vorlage.pdf".into()])
+        .expect_err("a link to a removed file is an error");
+    assert!(
+        err.to_string()
+            .contains("content/_index.de.md:7:1: error: link to /vorlage.pdf, but the site has no such page or file"),
+        "{err}"
+    );
+    f.write("static/vorlage.pdf", "%PDF-1.4\n");
+    preview.apply(&["static/vorlage.pdf".into()]).unwrap();
+    assert!(preview.outputs.files.contains_key("vorlage.pdf"));
+}
