@@ -39,6 +39,13 @@ fn real_world_pages_build_clean_in_both_languages() {
     ] {
         assert!(de.contains(html), "missing {html}\n{de}");
     }
+    // Highlighted code inside a page with raw HTML comes through the sanitizer untouched.
+    assert!(
+        de.contains(r#"<pre class="code"><code class="language-bash"><span class="hl-source hl-shell hl-bash">"#),
+        "{de}"
+    );
+    assert!(de.contains("TODO: Token eintragen"), "{de}");
+    assert!(!de.contains("optout-code-"), "{de}");
     // Heading ids as GitHub makes them: umlauts kept, punctuation and code punctuation dropped.
     for id in [
         r#"<h2 id="überblick">"#,

@@ -86,6 +86,8 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
     let mut html_block: Option<RawHtmlRun> = None;
     let mut headings: Vec<(u8, String, String)> = Vec::new();
     let mut passed_raw_html = false;
+    // Positions in `events` of highlighted code blocks (trusted HTML built from escaped text).
+    let mut code_blocks: Vec<usize> = Vec::new();
     let mut ctx = LinkContext {
         site,
         id,
@@ -99,6 +101,7 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
                 Event::Text(t) => text.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
                     let (lang, text) = code.take().unwrap_or_default();
+                    code_blocks.push(events.len());
                     events.push(Event::Html(CowStr::from(
                         highlighter.code_block(&lang, &text).to_string(),
                     )));
@@ -253,16 +256,40 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
         }
     }
     out.toc = build_toc(&headings);
-    let mut html = String::with_capacity(doc.body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    // Defence in depth, only for bodies that carried raw HTML: the others are pulldown-cmark's
-    // own escaped output with checked URLs, and must not pay for a second parse.
     out.html = if passed_raw_html {
-        sanitize::defend(&html)
+        defend_body(events, &code_blocks, doc.body.len())
     } else {
+        // pulldown-cmark's own escaped output with checked URLs: no second parse to pay for.
+        let mut html = String::with_capacity(doc.body.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
         html
     };
     (out, diags)
+}
+
+/// Defence in depth for a body that carried raw HTML: the whole body goes through the sanitizer,
+/// except highlighted code blocks, which are HTML we built from escaped text and by far the
+/// largest part of most pages; they stand in as markers and are put back afterwards.
+fn defend_body(mut events: Vec<Event>, code_blocks: &[usize], body_len: usize) -> String {
+    let mut code_html = Vec::with_capacity(code_blocks.len());
+    for (n, &i) in code_blocks.iter().enumerate() {
+        let marker = Event::Html(CowStr::from(code_marker(n)));
+        code_html.push(std::mem::replace(&mut events[i], marker));
+    }
+    let mut html = String::with_capacity(body_len * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    let mut clean = sanitize::defend(&html);
+    for (n, code) in code_html.into_iter().enumerate() {
+        if let Event::Html(code) = code {
+            clean = clean.replacen(&code_marker(n), &code, 1);
+        }
+    }
+    clean
+}
+
+/// A placeholder the sanitizer keeps as text: private-use characters around a number.
+fn code_marker(n: usize) -> String {
+    format!("\u{E000}optout-code-{n}\u{E001}")
 }
 
 /// Consecutive raw HTML from the Markdown source, with where each piece came from: a block of
