@@ -273,7 +273,7 @@ fn site_urls_are_checked_and_rewritten_under_a_subpath() {
             "---\ntitle: Instagram\nslug: instagram\n---\n",
             "[a](/de/anleitungen/konto/) [b](../konto/) [c](https://example.org/optout/de/anleitungen/konto/#formular) ",
             "[d](/optout/de/anleitungen/konto/) [e](/de/anleitungen/konto) [f](/vorlage.pdf) [g](/de/anleitungen/konto/index.html)\n\n",
-            "<a href=\"/de/\">Start</a> ![Bild](/bilder/einstellungen.png)\n\n## Vorher prüfen\n",
+            "<a href=\"/de/\">Start</a> ![Bild](/bilder/einstellungen.png) [Wurzel](/) [Feed](/de/atom.xml)\n\n## Vorher prüfen\n",
         ),
     );
     f.build().ok();
@@ -288,6 +288,8 @@ fn site_urls_are_checked_and_rewritten_under_a_subpath() {
         r#"<a href="/optout/de/anleitungen/konto/">g</a>"#,
         r#"<a href="/optout/de/">Start</a>"#,
         r#"<img src="/optout/bilder/einstellungen.png" alt="Bild""#,
+        r#"<a href="/optout/">Wurzel</a>"#,
+        r#"<a href="/optout/de/atom.xml">Feed</a>"#,
     ] {
         assert!(page.contains(href), "missing {href}\n{page}");
     }

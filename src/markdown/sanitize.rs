@@ -210,7 +210,8 @@ impl TokenSink for PolicySink<'_, '_> {
             Token::TagToken(tag) => {
                 let name: &str = &tag.name;
                 let at = self.find_tag(st.cursor, name, tag.kind == TagKind::EndTag);
-                st.cursor = at + 1;
+                // `at` is a `<` (one byte) or the end of the input: `at + 1` is a char boundary.
+                st.cursor = (at + 1).min(self.src.len());
                 match tag.kind {
                     TagKind::StartTag => {
                         let mut hook = self.url_hook.borrow_mut();
@@ -233,9 +234,11 @@ impl TokenSink for PolicySink<'_, '_> {
                 st.cursor = self.end_of_comment(st.cursor);
             }
             Token::DoctypeToken(_) => {
-                let at = self.src[st.cursor..]
-                    .find("<!")
-                    .map_or(0, |i| st.cursor + i);
+                let at = self
+                    .src
+                    .get(st.cursor..)
+                    .and_then(|rest| rest.find("<!"))
+                    .map_or(st.cursor, |i| st.cursor + i);
                 st.out.refusals.push((
                     at,
                     Refusal {
@@ -243,6 +246,7 @@ impl TokenSink for PolicySink<'_, '_> {
                         hint: "a page body is a fragment: remove the doctype".into(),
                     },
                 ));
+                st.cursor = self.end_of_comment(st.cursor);
             }
             Token::NullCharacterToken | Token::EOFToken | Token::ParseError(_) => {}
         }
@@ -543,6 +547,27 @@ mod tests {
         assert_eq!(c.refusals.len(), 1, "{:?}", c.refusals);
         let c = clean("<a href=\"&#x20;&#x09;javascript:alert(1)\">x</a>");
         assert_eq!(c.refusals.len(), 1, "{:?}", c.refusals);
+    }
+
+    #[test]
+    fn malformed_and_multibyte_input_never_panics() {
+        for src in [
+            "<",
+            "<ä",
+            "<!DOCTYPE html><!doctype x>ü",
+            "<!-- unterminated ü",
+            "<a href=\"ü",
+            "</ä></>",
+            "<img src=x alt=\"Ünïcödé\"><script>\u{0}",
+            "ü<b>ö</b>ä<!---->ß<?php x ?><![CDATA[y]]>",
+        ] {
+            let c = clean(src);
+            for (offset, _) in &c.refusals {
+                assert!(src.is_char_boundary(*offset), "{src:?}: {offset}");
+            }
+        }
+        let c = clean("ä<!DOCTYPE html>");
+        assert_eq!(c.refusals[0].0, 2);
     }
 
     #[test]

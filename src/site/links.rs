@@ -135,11 +135,16 @@ impl UrlIndex {
                 map.insert(term.url.clone(), UrlTarget::File);
             }
         }
+        // Files the render stage writes besides pages (see `render::site_files`).
         for lang in site.config.langs() {
             map.insert(format!("/{lang}/atom.xml"), UrlTarget::File);
+            map.insert(format!("/{lang}/404.html"), UrlTarget::File);
         }
-        for file in ["/sitemap.xml", "/robots.txt"] {
+        for file in ["/", "/404.html", "/sitemap.xml", "/robots.txt"] {
             map.insert(file.to_string(), UrlTarget::File);
+        }
+        if site.config.ai_policy.tdm_reservation {
+            map.insert("/.well-known/tdmrep.json".into(), UrlTarget::File);
         }
         for file in &site.static_files {
             map.insert(format!("/{file}"), UrlTarget::File);
