@@ -2,8 +2,10 @@
 
 use std::path::Path;
 
+use std::fmt;
+
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 
 use crate::config::key_line;
 use crate::error::{Diagnostic, Diagnostics};
@@ -41,6 +43,10 @@ pub enum Audience {
     Business,
 }
 
+/// How a reader objects, as far as the sources say. Four reader-facing states come from this and
+/// `OptOut::url`: a form, setting or e-mail route with a confirmed address (`url` set); the same
+/// without a confirmed address or menu path (`url` absent); `Unknown`, where it is unclear whether
+/// any procedure exists; and `None`, where the sources say there is none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OptOutMethod {
@@ -48,20 +54,180 @@ pub enum OptOutMethod {
     Setting,
     Email,
     None,
+    Unknown,
+}
+
+/// A yes/no fact the sources may leave open (`true`, `false` or `unknown` in YAML). A reader must
+/// see "unclear" where the sources are unsure, never a flat "no".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Certainty {
+    Yes,
+    No,
+    Unknown,
+}
+
+impl Certainty {
+    /// The value templates see: `"yes"`, `"no"` or `"unknown"`. Strings rather than booleans so that
+    /// a template cannot mistake "unknown" for either answer with a bare `{% if %}`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Certainty::Yes => "yes",
+            Certainty::No => "no",
+            Certainty::Unknown => "unknown",
+        }
+    }
+}
+
+impl Serialize for Certainty {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Certainty {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl de::Visitor<'_> for Visitor {
+            type Value = Certainty;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("`true`, `false` or `unknown`")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Certainty, E> {
+                Ok(if v { Certainty::Yes } else { Certainty::No })
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Certainty, E> {
+                match v {
+                    "unknown" => Ok(Certainty::Unknown),
+                    other => Err(E::custom(format!(
+                        "`{other}` is not `true`, `false` or `unknown`"
+                    ))),
+                }
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OptOut {
     pub method: OptOutMethod,
+    /// Only an address the sources confirm; the page shows a button only where it is set.
     #[serde(default)]
     pub url: Option<String>,
     #[serde(default)]
-    pub requires_login: Option<bool>,
+    pub requires_login: Option<Certainty>,
     #[serde(default)]
-    pub retroactive: Option<bool>,
+    pub retroactive: Option<Certainty>,
     #[serde(default)]
     pub deadline: Option<NaiveDate>,
+}
+
+impl OptOut {
+    /// Whether a procedure exists but its address or menu path is not confirmed.
+    pub fn unconfirmed(&self) -> bool {
+        self.url.is_none()
+            && matches!(
+                self.method,
+                OptOutMethod::Form | OptOutMethod::Setting | OptOutMethod::Email
+            )
+    }
+}
+
+/// The date of a source as precise as the source itself: a month (`2025-05`) or a day
+/// (`2025-05-21`). A page shows exactly what was given, so a month never becomes "1 May".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SourceDate {
+    Month { year: i32, month: u32 },
+    Day(NaiveDate),
+}
+
+impl SourceDate {
+    /// The two formats, for error messages.
+    pub const FORMATS: &str = "`YYYY-MM` (a month) or `YYYY-MM-DD` (a day)";
+
+    pub fn parse(text: &str) -> Option<SourceDate> {
+        let text = text.trim();
+        if text.len() == "2025-05-21".len() {
+            return NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .ok()
+                .map(SourceDate::Day);
+        }
+        // chrono cannot parse a date without a day, so parse the month as its first day.
+        let (year, month) = text.split_once('-')?;
+        if year.len() != 4
+            || month.len() != 2
+            || !text.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+        {
+            return None;
+        }
+        let (year, month) = (year.parse().ok()?, month.parse().ok()?);
+        NaiveDate::from_ymd_opt(year, month, 1)?;
+        Some(SourceDate::Month { year, month })
+    }
+
+    /// The first day the date covers (for sorting and comparing).
+    pub fn first_day(self) -> NaiveDate {
+        match self {
+            SourceDate::Day(d) => d,
+            SourceDate::Month { year, month } => {
+                NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(NaiveDate::MIN)
+            }
+        }
+    }
+
+    pub fn has_day(self) -> bool {
+        matches!(self, SourceDate::Day(_))
+    }
+}
+
+impl fmt::Display for SourceDate {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            SourceDate::Day(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            SourceDate::Month { year, month } => write!(f, "{year:04}-{month:02}"),
+        }
+    }
+}
+
+impl From<NaiveDate> for SourceDate {
+    fn from(d: NaiveDate) -> Self {
+        SourceDate::Day(d)
+    }
+}
+
+impl Serialize for SourceDate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for SourceDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl de::Visitor<'_> for Visitor {
+            type Value = SourceDate;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                write!(f, "a date: {}", SourceDate::FORMATS)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<SourceDate, E> {
+                SourceDate::parse(v).ok_or_else(|| {
+                    E::custom(format!(
+                        "`{v}` is not a source date; use {}",
+                        SourceDate::FORMATS
+                    ))
+                })
+            }
+            // An unquoted `2025` reaches us as a number: name the formats rather than the type.
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<SourceDate, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<SourceDate, E> {
+                self.visit_str(&v.to_string())
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,7 +235,9 @@ pub struct OptOut {
 pub struct Source {
     pub title: String,
     pub url: String,
-    pub date: NaiveDate,
+    /// `None` for an undated source ("n.d."): better no date than an invented one.
+    #[serde(default)]
+    pub date: Option<SourceDate>,
 }
 
 /// The metadata of a page or section after merging and validation.
@@ -324,7 +492,7 @@ fn validate_guide(
     if raw.opt_out.is_none() {
         missing(
             "opt_out",
-            "`opt_out: {method: form, url: \"https://…\", requires_login: true, retroactive: false}`",
+            "`opt_out: {method: form, url: \"https://…\", requires_login: true, retroactive: unknown}`",
         );
     }
     if raw.last_verified.is_none() {
@@ -333,17 +501,30 @@ fn validate_guide(
     if raw.sources.as_ref().is_none_or(Vec::is_empty) {
         missing(
             "sources",
-            "`sources: [{title: \"…\", url: \"https://…\", date: 2025-05-21}]`",
+            "`sources: [{title: \"…\", url: \"https://…\", date: 2025-05}]` (date: YYYY-MM or YYYY-MM-DD)",
         );
     }
     if let Some(opt_out) = &raw.opt_out {
         match (&opt_out.url, opt_out.method) {
-            (None, OptOutMethod::None) => {}
-            (None, _) => {
-                diags.push(error_at("opt_out", "`opt_out.url` is missing".into()).hint(
-                    "link the official form or setting; only `method: none` goes without a URL",
-                ))
-            }
+            // Without a confirmed address the box says the route exists and points to the text.
+            (None, _) => {}
+            (Some(url), method @ (OptOutMethod::None | OptOutMethod::Unknown)) => diags.push(
+                error_at(
+                    "url",
+                    format!(
+                        "`opt_out.url` `{url}` with `method: {}`",
+                        if method == OptOutMethod::None {
+                            "none"
+                        } else {
+                            "unknown"
+                        }
+                    ),
+                )
+                .hint(
+                    "a confirmed address means a procedure exists: use `method: form`, `setting` \
+                     or `email`; or remove `url` if there is no procedure or it is unclear",
+                ),
+            ),
             (Some(url), OptOutMethod::Email) if url.starts_with("mailto:") => {}
             (Some(url), _) if !is_web_url(url) => diags.push(
                 error_at("url", format!("`{url}` is not an https:// URL")).hint(
@@ -380,4 +561,158 @@ fn is_web_url(url: &str) -> bool {
     (url.starts_with("https://") || url.starts_with("http://"))
         && url.len() > "https://".len()
         && !url.contains([' ', '"', '<', '>'])
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    const GUIDE: &str =
+        "platform: x\naudience: [personal]\nregions: [EU]\nlast_verified: 2026-12-05\n";
+
+    /// Parses and validates a guide's `.yaml` as the loader does; the title comes from the `.md`.
+    fn guide(extra: &str) -> Result<GuideMeta, Diagnostics> {
+        let text = format!("{GUIDE}{extra}");
+        let file = Path::new("guides/x.yaml");
+        let mut raw: RawMeta = crate::yaml::parse(file, &text, 1).map_err(Diagnostics::from)?;
+        raw.title = Some("X".into());
+        let meta = MetaText {
+            file,
+            text: &text,
+            first_line: 1,
+        };
+        validate(raw, DocKind::Page, &[&meta], 90).map(|m| m.guide.expect("a guide"))
+    }
+
+    fn yaml_error(extra: &str) -> Diagnostic {
+        let text = format!("{GUIDE}{extra}");
+        crate::yaml::parse::<RawMeta>(Path::new("guides/x.yaml"), &text, 1)
+            .expect_err("the YAML must be refused")
+    }
+
+    const SOURCE_MONTH: &str =
+        "sources:\n  - {title: T, url: \"https://example.org/\", date: 2025-05}\n";
+
+    #[test]
+    fn source_dates_keep_their_precision() {
+        let g = guide(&format!("opt_out: {{method: none}}\n{SOURCE_MONTH}")).unwrap();
+        let date = g.sources[0].date.unwrap();
+        assert_eq!(
+            date,
+            SourceDate::Month {
+                year: 2025,
+                month: 5
+            }
+        );
+        assert!(!date.has_day());
+        assert_eq!(date.to_string(), "2025-05");
+        assert_eq!(
+            date.first_day(),
+            NaiveDate::from_ymd_opt(2025, 5, 1).unwrap()
+        );
+        assert_eq!(
+            serde_json::to_value(g.sources[0].clone()).unwrap()["date"],
+            "2025-05"
+        );
+
+        let undated = guide(
+            "opt_out: {method: none}\nsources:\n  - {title: T, url: \"https://example.org/\"}\n",
+        )
+        .unwrap();
+        assert_eq!(undated.sources[0].date, None);
+
+        let day = SourceDate::parse("2025-05-21").unwrap();
+        assert!(day.has_day());
+        assert_eq!(day.to_string(), "2025-05-21");
+    }
+
+    #[test]
+    fn a_bad_source_date_names_both_formats_and_its_line() {
+        for bad in [
+            "2025-5",
+            "2025-13",
+            "2025-02-30",
+            "May 2025",
+            "2025",
+            "25-05",
+        ] {
+            let e = yaml_error(&format!(
+                "opt_out: {{method: none}}\nsources:\n  - title: T\n    url: \"https://example.org/\"\n    date: {bad}\n"
+            ));
+            assert!(
+                e.message.contains("YYYY-MM") && e.message.contains("YYYY-MM-DD"),
+                "{bad}: {}",
+                e.message
+            );
+            assert_eq!(e.line, Some(9), "{bad}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn yes_no_facts_may_be_unknown() {
+        let g = guide(&format!(
+            "opt_out: {{method: setting, requires_login: true, retroactive: unknown}}\n{SOURCE_MONTH}"
+        ))
+        .unwrap();
+        assert_eq!(g.opt_out.requires_login, Some(Certainty::Yes));
+        assert_eq!(g.opt_out.retroactive, Some(Certainty::Unknown));
+        let view = serde_json::to_value(&g.opt_out).unwrap();
+        assert_eq!(view["retroactive"], "unknown");
+        assert_eq!(view["requires_login"], "yes");
+
+        let g = guide(&format!(
+            "opt_out: {{method: form, retroactive: false}}\n{SOURCE_MONTH}"
+        ))
+        .unwrap();
+        assert_eq!(g.opt_out.retroactive, Some(Certainty::No));
+        assert_eq!(g.opt_out.requires_login, None);
+
+        let e = yaml_error(&format!(
+            "opt_out: {{method: form, retroactive: maybe}}\n{SOURCE_MONTH}"
+        ));
+        assert!(
+            e.message.contains("`maybe`") && e.message.contains("`unknown`"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn a_procedure_without_confirmed_address_is_valid() {
+        for method in ["form", "setting", "email"] {
+            let g = guide(&format!("opt_out: {{method: {method}}}\n{SOURCE_MONTH}")).unwrap();
+            assert!(g.opt_out.unconfirmed(), "{method}");
+        }
+        let g = guide(&format!(
+            "opt_out: {{method: form, url: \"https://example.org/form\"}}\n{SOURCE_MONTH}"
+        ))
+        .unwrap();
+        assert!(!g.opt_out.unconfirmed());
+        let g = guide(&format!("opt_out: {{method: unknown}}\n{SOURCE_MONTH}")).unwrap();
+        assert_eq!(g.opt_out.method, OptOutMethod::Unknown);
+        assert!(!g.opt_out.unconfirmed());
+    }
+
+    #[test]
+    fn an_address_with_no_procedure_is_an_error_at_its_line() {
+        for method in ["none", "unknown"] {
+            let e = guide(&format!(
+                "opt_out:\n  method: {method}\n  url: \"https://example.org/form\"\n{SOURCE_MONTH}"
+            ))
+            .unwrap_err();
+            let d = e.errors().next().unwrap();
+            assert!(
+                d.message.contains(&format!("method: {method}")),
+                "{}",
+                d.message
+            );
+            assert_eq!(d.line, Some(7), "{d:?}");
+            assert!(
+                d.hint.as_deref().unwrap_or("").contains("method: form"),
+                "{d:?}"
+            );
+        }
+    }
 }

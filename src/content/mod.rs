@@ -10,7 +10,9 @@ use rayon::prelude::*;
 
 use crate::config::{Config, Lang};
 use crate::error::{Diagnostic, Diagnostics};
-pub use meta::{Audience, DocKind, GuideMeta, OptOut, OptOutMethod, PageMeta, Source};
+pub use meta::{
+    Audience, Certainty, DocKind, GuideMeta, OptOut, OptOutMethod, PageMeta, Source, SourceDate,
+};
 use meta::{MetaText, RawMeta};
 
 pub const CONTENT_DIR: &str = "content";

@@ -186,6 +186,28 @@ pub fn node_context(
         if let Value::Object(m) = &mut v {
             let next = g.last_verified + chrono::Days::new(u64::from(g.review_every_days));
             m.insert("next_review".into(), json!(next.to_string()));
+            // Past relative to the last check, not to the build, so builds stay reproducible.
+            let passed = g.opt_out.deadline.is_some_and(|d| d < g.last_verified);
+            if let Some(Value::Object(oo)) = m.get_mut("opt_out") {
+                oo.insert("deadline_passed".into(), json!(passed));
+            }
+            // A source dated by month shows the month only ("Mai 2025"), never an invented day.
+            if let Some(Value::Array(sources)) = m.get_mut("sources") {
+                for (view, date) in sources.iter_mut().zip(g.sources.iter().map(|s| s.date)) {
+                    let Some(date) = date else { continue };
+                    let day = crate::render::functions::localized(date.first_day(), lang.as_str());
+                    let text = if date.has_day() {
+                        day
+                    } else {
+                        // `localized` writes "1. Mai 2025" / "1 May 2025": drop the day.
+                        day.split_once(' ')
+                            .map_or(day.clone(), |(_, month)| month.to_string())
+                    };
+                    if let Value::Object(view) = view {
+                        view.insert("date_text".into(), json!(text));
+                    }
+                }
+            }
         }
         v
     });
