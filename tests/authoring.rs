@@ -335,3 +335,18 @@ fn preview_rechecks_links_when_static_files_come_and_go() {
     preview.apply(&["static/vorlage.pdf".into()]).unwrap();
     assert!(preview.outputs.files.contains_key("vorlage.pdf"));
 }
+
+/// Entities, whitespace and control characters do not hide a scheme, in Markdown or in HTML.
+#[test]
+fn url_tricks_are_refused() {
+    let f = about(
+        "[a](jav&#x61;script:alert(1)) [b](<java\tscript:alert(1)>) [c](&#x20;javascript:x) <a href=\"java&#9;script:x\">d</a>\n",
+    );
+    let run = f.build();
+    let refused = "URL scheme `javascript:` is not allowed: it runs code in the reader's browser";
+    for at in ["4:1: error: link", "4:31: error: link", "4:59: error: link"] {
+        run.fails_with(&format!("{PAGE}:{at}: {refused}"));
+    }
+    run.fails_with(&format!("{PAGE}:4:83: error: `<a href>`: {refused}"))
+        .fails_with("4 errors — nothing was written");
+}
