@@ -88,7 +88,7 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
     let mut passed_raw_html = false;
     // Positions in `events` of highlighted code blocks (trusted HTML built from escaped text).
     let mut code_blocks: Vec<usize> = Vec::new();
-    let mut ctx = LinkContext {
+    let ctx = LinkContext {
         site,
         id,
         file: &file,
@@ -118,7 +118,7 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
                     let html = raw_html(
                         policy,
                         &run,
-                        &mut ctx,
+                        &ctx,
                         &mut out,
                         &mut same_page_anchors,
                         &mut diags,
@@ -225,7 +225,7 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
                 let html = raw_html(
                     policy,
                     &run,
-                    &mut ctx,
+                    &ctx,
                     &mut out,
                     &mut same_page_anchors,
                     &mut diags,
@@ -321,7 +321,7 @@ impl RawHtmlRun {
 fn raw_html(
     policy: RawHtml,
     run: &RawHtmlRun,
-    ctx: &mut LinkContext,
+    ctx: &LinkContext,
     out: &mut Rendered,
     same_page: &mut Vec<(String, usize)>,
     diags: &mut Diagnostics,
@@ -372,7 +372,7 @@ impl LinkContext<'_> {
 
     /// Checks a Markdown link and returns its new destination, if it changes.
     fn link(
-        &mut self,
+        &self,
         dest: &str,
         offset: usize,
         out: &mut Rendered,
@@ -443,7 +443,7 @@ impl LinkContext<'_> {
     /// path under `base_url`, so it keeps working when the site lives in a subdirectory.
     #[allow(clippy::too_many_arguments)]
     fn site_url(
-        &mut self,
+        &self,
         path: &str,
         query: Option<&str>,
         fragment: Option<&str>,
@@ -504,7 +504,7 @@ impl LinkContext<'_> {
 
     /// Checks an image source; root-relative and own-site URLs are checked like links.
     fn image(
-        &mut self,
+        &self,
         dest: &str,
         offset: usize,
         out: &mut Rendered,
