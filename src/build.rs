@@ -187,9 +187,10 @@ impl Project {
                 None
             }
         };
-        let (Some(theme), Some(site), false) = (theme, site, diags.has_errors()) else {
+        let (Some(theme), Some(mut site), false) = (theme, site, diags.has_errors()) else {
             return Err(diags.sorted());
         };
+        site.static_files = theme.static_files.keys().cloned().collect();
         timing("load, graph");
         Ok(Project {
             options,

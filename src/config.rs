@@ -43,6 +43,8 @@ struct RawConfig {
     review_every_days: u32,
     #[serde(default)]
     ai_policy: AiPolicy,
+    #[serde(default)]
+    markdown: MarkdownConfig,
 }
 
 fn default_theme() -> String {
@@ -100,6 +102,26 @@ pub struct AiPolicy {
     pub tdm_policy: Option<String>,
 }
 
+/// `markdown:` in site.yaml: how Markdown bodies are rendered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    #[serde(default)]
+    pub raw_html: RawHtml,
+}
+
+/// What happens to HTML written inside Markdown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Documentation HTML (`<details>`, `<kbd>`, tables, figures …) is passed; anything that could
+    /// run code or load third-party content is an error. The policy is `markdown::sanitize`.
+    #[default]
+    Safe,
+    /// Every tag is shown to readers as text.
+    Escape,
+}
+
 /// The validated configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -114,6 +136,7 @@ pub struct Config {
     pub taxonomies: Vec<TaxonomyConfig>,
     pub review_every_days: u32,
     pub ai_policy: AiPolicy,
+    pub markdown: MarkdownConfig,
     /// The text of site.yaml, for pointing later errors (menus, theme) at a line.
     pub source_text: String,
 }
@@ -255,6 +278,7 @@ impl Config {
             taxonomies: raw.taxonomies,
             review_every_days: raw.review_every_days,
             ai_policy: raw.ai_policy,
+            markdown: raw.markdown,
             source_text: text.to_string(),
         })
     }
@@ -368,6 +392,19 @@ mod tests {
             "{e}"
         );
         assert_eq!(e.0[0].line, Some(5));
+    }
+
+    #[test]
+    fn raw_html_defaults_to_safe_and_accepts_escape() {
+        let base = "base_url: https://e.org/\ndefault_language: de\nlanguages:\n  de: {name: D, title: T}\n";
+        assert_eq!(
+            Config::parse(base).unwrap().markdown.raw_html,
+            RawHtml::Safe
+        );
+        let c = Config::parse(&format!("{base}markdown:\n  raw_html: escape\n")).unwrap();
+        assert_eq!(c.markdown.raw_html, RawHtml::Escape);
+        let e = Config::parse(&format!("{base}markdown:\n  raw_html: allow\n")).unwrap_err();
+        assert_eq!(e.0[0].line, Some(6), "{e}");
     }
 
     #[test]

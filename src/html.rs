@@ -10,7 +10,7 @@ pub fn escape_html(s: &str) -> String {
 
 /// Appends `s` with `&<>"'` escaped. Runs of ordinary text are copied whole: escaping is on the
 /// path of every template variable.
-fn escape_html_into(s: &str, out: &mut String) {
+pub fn escape_html_into(s: &str, out: &mut String) {
     let bytes = s.as_bytes();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {

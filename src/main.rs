@@ -83,23 +83,55 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, output, base_url, drafts } => {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+        } => {
             let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
-            let options = BuildOptions { root, output, base_url, drafts, progress, ..Default::default() };
+            let options = BuildOptions {
+                root,
+                output,
+                base_url,
+                drafts,
+                progress,
+                ..Default::default()
+            };
             finish(build::build(options).map(|r| {
                 TERMINAL.diagnostics(&r.warnings);
-                TERMINAL.line(format!("{} → {}", r.summary("Built"), r.output_dir.display()));
+                TERMINAL.line(format!(
+                    "{} → {}",
+                    r.summary("Built"),
+                    r.output_dir.display()
+                ));
             }))
         }
         Command::Check { root, drafts } => {
-            let options = BuildOptions { root, drafts, ..Default::default() };
+            let options = BuildOptions {
+                root,
+                drafts,
+                ..Default::default()
+            };
             finish(build::check(options).map(|r| {
                 TERMINAL.diagnostics(&r.warnings);
                 TERMINAL.line(r.summary("Checked"));
             }))
         }
-        Command::Serve { root, port, bind, open, drafts } => {
-            let options = optout::serve::ServeOptions { root, port, bind, drafts, ..Default::default() };
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            drafts,
+        } => {
+            let options = optout::serve::ServeOptions {
+                root,
+                port,
+                bind,
+                drafts,
+                ..Default::default()
+            };
             match optout::serve::start(options) {
                 Ok(server) => {
                     if open {
@@ -114,12 +146,17 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::New { name, root } => finish(optout::scaffold::new_guide(&root, &name).map(|files| {
-            for f in files {
-                TERMINAL.line(format!("created {}", f.display()));
-            }
-            TERMINAL.line("Replace every TODO, then remove `draft: true`; `optout check` lists what is left.");
-        })),
+        Command::New { name, root } => {
+            finish(optout::scaffold::new_guide(&root, &name).map(|files| {
+                for f in files {
+                    TERMINAL.line(format!("created {}", f.display()));
+                }
+                TERMINAL.line(format!(
+                "Replace every {}, then remove `draft: true`; `optout check` lists what is left.",
+                optout::content::PLACEHOLDER
+            ));
+            }))
+        }
     }
 }
 

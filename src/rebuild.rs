@@ -171,14 +171,14 @@ impl Preview {
             .map(|p| p.strip_prefix(&root).unwrap_or(p).to_path_buf())
             .collect();
         if Preview::starts_over(&relative) {
-            let fresh = Preview::new(self.project.options.clone())?;
-            let mut summary = diff(&self.outputs, &fresh.outputs);
-            summary.rendered_pages = fresh.project.site.nodes.len();
-            *self = fresh;
-            return Ok(summary);
+            return self.start_over();
         }
         let sources = self.sources(&relative);
-        let change = self.update(&sources)?;
+        let Some(change) = self.update(&sources)? else {
+            // Pages link to static files and are checked against them: a file added or removed
+            // re-checks every page, as a site.yaml change does.
+            return self.start_over();
+        };
         timing("apply: graph, markdown, views");
         let renderer =
             Renderer::with_views(&self.project.site, &self.project.theme, self.views.clone());
@@ -217,6 +217,15 @@ impl Preview {
         Ok(summary)
     }
 
+    /// Loads the whole project again, as a first build does, and says which outputs differ.
+    fn start_over(&mut self) -> Result<ChangeSummary, Diagnostics> {
+        let fresh = Preview::new(self.project.options.clone())?;
+        let mut summary = diff(&self.outputs, &fresh.outputs);
+        summary.rendered_pages = fresh.project.site.nodes.len();
+        *self = fresh;
+        Ok(summary)
+    }
+
     /// Replaces the given outputs, noting which ones differ.
     fn merge(&mut self, fresh: Outputs) -> ChangeSummary {
         let mut summary = ChangeSummary::default();
@@ -231,7 +240,8 @@ impl Preview {
 
     /// Brings the project up to date with `sources` and says what changed. Everything is loaded
     /// before anything is replaced, so a file that does not load changes nothing.
-    fn update(&mut self, sources: &Sources) -> Result<Change, Diagnostics> {
+    /// `None`: the set of static files changed, and every page's links must be checked again.
+    fn update(&mut self, sources: &Sources) -> Result<Option<Change>, Diagnostics> {
         let root = self.root().to_path_buf();
         let opts = LoadOptions {
             drafts: self.project.options.drafts,
@@ -257,6 +267,13 @@ impl Preview {
             ..Change::default()
         };
         if let Some(theme) = theme {
+            if !theme
+                .static_files
+                .keys()
+                .eq(self.project.theme.static_files.keys())
+            {
+                return Ok(None);
+            }
             change.everything |= theme.assets.urls != self.project.theme.assets.urls;
             change.theme = true;
             self.project.theme = theme;
@@ -281,7 +298,7 @@ impl Preview {
         } else if !change.metadata.is_empty() {
             Arc::make_mut(&mut self.views).refresh(&self.project.site, &change.metadata);
         }
-        Ok(change)
+        Ok(Some(change))
     }
 
     /// What the changed files are, by the [`Layout`]: templates, UI strings, static files, and

@@ -73,15 +73,20 @@ fn neutral_template(name: &str) -> String {
 }
 
 fn page_template(name: &str, lang: &str) -> String {
+    let p = PLACEHOLDER;
     let (title, steps) = if lang == "de" {
         (
             "Widerspruch gegen KI-Training",
-            "## So widersprechen Sie\n\n1. TODO: erster Schritt\n2. TODO: zweiter Schritt\n\n## Was der Widerspruch nicht abdeckt\n\nTODO\n",
+            format!(
+                "## So widersprechen Sie\n\n1. {p}: erster Schritt\n2. {p}: zweiter Schritt\n\n## Was der Widerspruch nicht abdeckt\n\n{p}\n"
+            ),
         )
     } else {
         (
             "Objecting to AI training",
-            "## How to object\n\n1. TODO: first step\n2. TODO: second step\n\n## What the objection does not cover\n\nTODO\n",
+            format!(
+                "## How to object\n\n1. {p}: first step\n2. {p}: second step\n\n## What the objection does not cover\n\n{p}\n"
+            ),
         )
     };
     format!(

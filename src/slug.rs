@@ -1,4 +1,5 @@
-//! URL slugs: lowercase ASCII words joined by `-`, with German transliteration (ä → ae, ß → ss).
+//! URL slugs: lowercase ASCII words joined by `-`, with German transliteration (ä → ae, ß → ss);
+//! and heading ids, which follow the convention of the previews editors copy anchors from.
 
 /// `Übersicht & Straße` → `uebersicht-strasse`.
 pub fn slugify(text: &str) -> String {
@@ -32,6 +33,22 @@ pub fn slugify(text: &str) -> String {
     out
 }
 
+/// The id of a heading, as GitHub, GitLab and mdBook make it, so an anchor copied from a Markdown
+/// preview works here too: letters of any script kept and lower-cased (`Überblick` → `überblick`),
+/// digits, `_` and `-` kept, every space a `-` (no collapsing: `a + b` → `a--b`), everything else
+/// dropped. Unlike [`slugify`], nothing is transliterated: ids are not URL paths.
+pub fn heading_id(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            out.extend(c.to_lowercase());
+        } else if c == ' ' {
+            out.push('-');
+        }
+    }
+    out
+}
+
 /// Common Latin letters with diacritics, folded to their base letter (é → e).
 fn fold_accent(c: char) -> Option<&'static str> {
     Some(match c {
@@ -51,7 +68,36 @@ fn fold_accent(c: char) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::slugify;
+    use super::{heading_id, slugify};
+
+    #[test]
+    fn heading_ids_keep_letters_of_every_script() {
+        assert_eq!(heading_id("Überblick"), "überblick");
+        assert_eq!(
+            heading_id("Vergleichen der Schätzung mit der Geheimzahl"),
+            "vergleichen-der-schätzung-mit-der-geheimzahl"
+        );
+        assert_eq!(heading_id("Straße & Öl"), "straße--öl");
+        assert_eq!(heading_id("Ελληνικά"), "ελληνικά");
+    }
+
+    #[test]
+    fn heading_ids_drop_punctuation_like_github() {
+        // Code in a heading is part of its text: `+` and `format!` lose their punctuation.
+        assert_eq!(
+            heading_id("Concatenating with + or format!"),
+            "concatenating-with--or-format"
+        );
+        assert_eq!(
+            heading_id("Shared access to Mutex<T>"),
+            "shared-access-to-mutext"
+        );
+        assert_eq!(heading_id("„X & Grok“ – 2025!"), "x--grok--2025");
+        assert_eq!(
+            heading_id("snake_case and kebab-case"),
+            "snake_case-and-kebab-case"
+        );
+    }
 
     #[test]
     fn german_transliteration() {

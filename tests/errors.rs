@@ -160,7 +160,7 @@ fn broken_internal_link_and_anchor() {
         "---\ntitle: Instagram\n---\n## Eins\n\nSiehe [x](@/guides/nope.md).\n\n[y](facebook.de.md#nirgends) und [z](#fehlt)\n")
         },
         &[
-            "content/guides/instagram.de.md:6: error: link to content/guides/nope.de.md which does not exist",
+            "content/guides/instagram.de.md:6:7: error: link to content/guides/nope.de.md which does not exist",
             "content/guides/instagram.de.md:8: error: link to guides/facebook.de.md#nirgends, but that page has no such heading",
             "content/guides/instagram.de.md:8: error: link to #fehlt",
         ],
@@ -335,14 +335,13 @@ fn every_error_is_reported_at_once_sorted() {
 }
 
 #[test]
-fn html_in_front_matter_and_markdown_is_escaped() {
+fn html_in_front_matter_is_escaped() {
     let f = Fixture::new("bilingual");
-    f.write("content/guides/instagram.de.md", "---\ntitle: \"<script>alert(1)</script>\"\ndescription: \"\\\" onmouseover=\\\"x\"\ntags: [\"<b>\"]\n---\n## Schritte {#schritte}\n\n<script>alert(2)</script>\n\n<img src=x onerror=alert(3)>\n");
+    f.write("content/guides/instagram.de.md", "---\ntitle: \"<script>alert(1)</script>\"\ndescription: \"\\\" onmouseover=\\\"x\"\ntags: [\"<b>\"]\n---\n## Schritte {#schritte}\n\nText.\n");
     f.build().ok();
     for (path, bytes) in f.tree("public") {
         let text = String::from_utf8_lossy(&bytes);
         assert!(!text.contains("<script>alert"), "{path}");
-        assert!(!text.contains("<img src=x"), "{path}");
         assert!(!text.contains("\" onmouseover"), "{path}");
         assert!(!text.contains("<b>"), "{path}");
     }
@@ -350,6 +349,34 @@ fn html_in_front_matter_and_markdown_is_escaped() {
         f.public("de/anleitungen/instagram/index.html")
             .contains("&lt;script&gt;alert(1)&lt;/script&gt;")
     );
+}
+
+/// `markdown.raw_html: escape` keeps the old behaviour: every tag is shown to readers as text.
+#[test]
+fn raw_html_escape_mode_shows_tags_as_text() {
+    let f = Fixture::new("bilingual");
+    let config = std::fs::read_to_string(f.root().join("site.yaml")).unwrap();
+    f.write(
+        "site.yaml",
+        &format!("{config}markdown:\n  raw_html: escape\n"),
+    );
+    f.write("content/guides/instagram.de.md", "---\ntitle: Instagram\n---\n## Schritte {#schritte}\n\n<script>alert(2)</script>\n\n<img src=x onerror=alert(3)> und <kbd>Strg</kbd>\n");
+    f.build().ok();
+    let page = f.public("de/anleitungen/instagram/index.html");
+    assert!(
+        page.contains("&lt;script&gt;alert(2)&lt;/script&gt;"),
+        "{page}"
+    );
+    assert!(
+        page.contains("&lt;img src=x onerror=alert(3)&gt;"),
+        "{page}"
+    );
+    assert!(page.contains("&lt;kbd&gt;Strg&lt;/kbd&gt;"), "{page}");
+    for (path, bytes) in f.tree("public") {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("<script>alert"), "{path}");
+        assert!(!text.contains("<img src=x"), "{path}");
+    }
 }
 
 #[cfg(unix)]

@@ -445,7 +445,7 @@ fn updates_load_like_build_drafts_orphans_and_warnings() {
     let en = std::fs::read_to_string(f.root().join("content/guides/facebook.en.md")).unwrap();
     f.write(
         "content/guides/facebook.en.md",
-        &format!("{en}\nTODO: more\n"),
+        &format!("{en}\nTODO(optout): more\n"),
     );
     step(&f, &mut preview, &["content/guides/facebook.en.md"]);
     let warnings = preview.project.warnings.all();

@@ -916,7 +916,11 @@ fn the_terminal_shows_the_warnings_of_the_current_state() {
     let site = fixture();
     let beta = site.path().join("content/guides/beta.de.md");
     let original = std::fs::read_to_string(&beta).unwrap();
-    std::fs::write(&beta, format!("{original}\nTODO: erster Platzhalter\n")).unwrap();
+    std::fs::write(
+        &beta,
+        format!("{original}\nTODO(optout): erster Platzhalter\n"),
+    )
+    .unwrap();
     let terminal = Terminal::capture();
     let server = optout::serve::start(ServeOptions {
         root: site.path().to_path_buf(),
@@ -930,7 +934,11 @@ fn the_terminal_shows_the_warnings_of_the_current_state() {
 
     // The placeholder moves: the new one is reported, the old one is not repeated.
     let g = server.generation();
-    std::fs::write(&beta, format!("{original}\nTODO: zweiter Platzhalter\n")).unwrap();
+    std::fs::write(
+        &beta,
+        format!("{original}\nTODO(optout): zweiter Platzhalter\n"),
+    )
+    .unwrap();
     wait_generation(&server, g);
     wait_until("the new warning", || {
         terminal.captured()[first.len()..].contains("zweiter Platzhalter")
@@ -939,7 +947,7 @@ fn the_terminal_shows_the_warnings_of_the_current_state() {
     assert!(after_edit.contains("Rebuilt 1 page"), "{after_edit}");
     assert!(
         after_edit.contains("content/guides/beta.de.md:")
-            && after_edit.contains("warning: placeholder left: TODO: zweiter Platzhalter"),
+            && after_edit.contains("warning: placeholder left: TODO(optout): zweiter Platzhalter"),
         "{after_edit}"
     );
     assert!(!after_edit.contains("erster"), "{after_edit}");

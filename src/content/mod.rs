@@ -18,8 +18,10 @@ use meta::{MetaText, RawMeta};
 pub const CONTENT_DIR: &str = "content";
 /// Larger files are refused: no guide is that long, and it protects the preview server's memory.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
-/// Marker the scaffold (`optout new`) leaves in placeholders; `check` refuses it.
-pub const PLACEHOLDER: &str = "TODO";
+/// Marker the scaffold (`optout new`) leaves in placeholders; `check` refuses it. It is specific
+/// on purpose: a plain `TODO` is content (a code sample, a note in an HTML comment), only the
+/// scaffold's own marker is a placeholder.
+pub const PLACEHOLDER: &str = "TODO(optout)";
 
 /// Pairs translations: `guides/facebook.de.md` and `guides/facebook.en.md` share a key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

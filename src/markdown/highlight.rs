@@ -169,7 +169,7 @@ pub fn stylesheet() -> String {
     css
 }
 
-pub use crate::html::escape_html;
+use crate::html::escape_html;
 
 #[cfg(test)]
 mod tests {

@@ -1,10 +1,13 @@
 //! Markdown stage: renders a document's body to HTML with pulldown-cmark — heading ids and anchors,
-//! a table of contents, language-aware quotes, highlighted code and resolved internal links.
+//! a table of contents, language-aware quotes, highlighted code, checked raw HTML and resolved
+//! internal links.
 //!
 //! Rendering needs the site graph (to turn `@/guides/facebook.md` into a URL) but nothing else,
-//! so any subset of documents can be re-rendered on its own.
+//! so any subset of documents can be re-rendered on its own. What HTML and which URLs may pass is
+//! decided in one place, [`sanitize`].
 
 pub mod highlight;
+pub mod sanitize;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -12,11 +15,12 @@ use std::path::PathBuf;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
+use crate::html::escape_html;
 pub use highlight::Highlighter;
-use highlight::escape_html;
 
+use crate::config::RawHtml;
 use crate::error::{Diagnostic, Diagnostics};
-use crate::site::links::{self, LinkKind};
+use crate::site::links::{self, LinkKind, UrlTarget};
 use crate::site::{NodeId, Site};
 
 /// A document's rendered body and what was learnt while rendering it.
@@ -24,6 +28,7 @@ use crate::site::{NodeId, Site};
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<TocEntry>,
+    /// Every id a `#fragment` may point at: headings (with `{#custom}` ids) and `id`s in raw HTML.
     pub heading_ids: HashSet<String>,
     pub word_count: usize,
     /// Links to other documents with a `#fragment`, checked once every document is rendered.
@@ -63,31 +68,66 @@ fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
 }
 
-/// Renders the body of node `id`. Broken links are errors located in the Markdown file.
+/// Renders the body of node `id`. Broken links and refused HTML or URLs are errors located in
+/// the Markdown file.
 pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, Diagnostics) {
     let node = site.node(id);
     let doc = &node.doc;
     let file = doc.display_path();
-    let line_index = LineIndex::new(&doc.body, doc.body_line);
+    let lines = LineIndex::new(&doc.body, doc.body_line);
     let german = doc.lang.as_str() == "de";
+    let policy = site.config.markdown.raw_html;
     let mut out = Rendered::default();
     let mut diags = Diagnostics::new();
     let mut events: Vec<Event> = Vec::new();
     let mut same_page_anchors: Vec<(String, usize)> = Vec::new();
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
     let mut code: Option<(String, String)> = None;
+    let mut html_block: Option<RawHtmlRun> = None;
     let mut headings: Vec<(u8, String, String)> = Vec::new();
+    let mut passed_raw_html = false;
+    // Positions in `events` of highlighted code blocks (trusted HTML built from escaped text).
+    let mut code_blocks: Vec<usize> = Vec::new();
+    let ctx = LinkContext {
+        site,
+        id,
+        file: &file,
+        lines: &lines,
+    };
 
     for (event, range) in Parser::new_ext(&doc.body, options()).into_offset_iter() {
-        let line = line_index.line(range.start);
         if let Some((_, text)) = &mut code {
             match event {
                 Event::Text(t) => text.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
                     let (lang, text) = code.take().unwrap_or_default();
+                    code_blocks.push(events.len());
                     events.push(Event::Html(CowStr::from(
                         highlighter.code_block(&lang, &text).to_string(),
                     )));
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if let Some(run) = &mut html_block {
+            match event {
+                Event::Html(h) => run.push(&h, range.start),
+                Event::End(TagEnd::HtmlBlock) => {
+                    let run = html_block.take().unwrap_or_default();
+                    let html = raw_html(
+                        policy,
+                        &run,
+                        &ctx,
+                        &mut out,
+                        &mut same_page_anchors,
+                        &mut diags,
+                    );
+                    passed_raw_html |= policy == RawHtml::Safe && html.contains('<');
+                    events.push(match policy {
+                        RawHtml::Safe => Event::Html(CowStr::from(html)),
+                        RawHtml::Escape => Event::Text(CowStr::from(run.text)),
+                    });
                 }
                 _ => {}
             }
@@ -104,6 +144,10 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
                 code = Some((lang, String::new()));
                 continue;
             }
+            Event::Start(Tag::HtmlBlock) => {
+                html_block = Some(RawHtmlRun::default());
+                continue;
+            }
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((level, id.map(|s| s.to_string()), Vec::new()));
                 continue;
@@ -112,7 +156,7 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
                 if let Some((level, custom_id, inner)) = heading.take() {
                     let title = plain_text(&inner);
                     let id = unique_id(
-                        custom_id.unwrap_or_else(|| crate::slug::slugify(&title)),
+                        custom_id.unwrap_or_else(|| crate::slug::heading_id(&title)),
                         &out.heading_ids,
                     );
                     out.heading_ids.insert(id.clone());
@@ -133,12 +177,9 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
                 title,
                 id: link_id,
             }) => {
-                let dest = rewrite_link(
-                    site,
-                    id,
+                let dest = ctx.link(
                     &dest_url,
-                    line,
-                    &file,
+                    range.start,
                     &mut out,
                     &mut same_page_anchors,
                     &mut diags,
@@ -148,6 +189,20 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
                     dest_url: dest.map(CowStr::from).unwrap_or(dest_url),
                     title,
                     id: link_id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id: image_id,
+            }) => {
+                let dest = ctx.image(&dest_url, range.start, &mut out, &mut diags);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest.map(CowStr::from).unwrap_or(dest_url),
+                    title,
+                    id: image_id,
                 })
             }
             Event::Text(t) => {
@@ -164,8 +219,23 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
                     Event::Text(t)
                 }
             }
-            // Raw HTML is shown as text: content may come from untrusted pull requests.
-            Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+            Event::InlineHtml(h) | Event::Html(h) => {
+                let mut run = RawHtmlRun::default();
+                run.push(&h, range.start);
+                let html = raw_html(
+                    policy,
+                    &run,
+                    &ctx,
+                    &mut out,
+                    &mut same_page_anchors,
+                    &mut diags,
+                );
+                passed_raw_html |= policy == RawHtml::Safe && html.contains('<');
+                match policy {
+                    RawHtml::Safe => Event::InlineHtml(CowStr::from(html)),
+                    RawHtml::Escape => Event::Text(h),
+                }
+            }
             other => other,
         };
         match &mut heading {
@@ -178,7 +248,7 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
             diags.push(
                 Diagnostic::error(
                     &file,
-                    format!("link to #{anchor}, but this page has no such heading"),
+                    format!("link to #{anchor}, but this page has no such heading or id"),
                 )
                 .at_line(line)
                 .hint(known_anchors(&out.heading_ids)),
@@ -186,80 +256,308 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
         }
     }
     out.toc = build_toc(&headings);
-    let mut html = String::with_capacity(doc.body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    out.html = html;
+    out.html = if passed_raw_html {
+        defend_body(events, &code_blocks, doc.body.len())
+    } else {
+        // pulldown-cmark's own escaped output with checked URLs: no second parse to pay for.
+        let mut html = String::with_capacity(doc.body.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        html
+    };
     (out, diags)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn rewrite_link(
-    site: &Site,
-    id: NodeId,
-    dest: &str,
-    line: usize,
-    file: &std::path::Path,
+/// Defence in depth for a body that carried raw HTML: the whole body goes through the sanitizer,
+/// except highlighted code blocks, which are HTML we built from escaped text and by far the
+/// largest part of most pages; they stand in as markers and are put back afterwards.
+fn defend_body(mut events: Vec<Event>, code_blocks: &[usize], body_len: usize) -> String {
+    let mut code_html = Vec::with_capacity(code_blocks.len());
+    for (n, &i) in code_blocks.iter().enumerate() {
+        let marker = Event::Html(CowStr::from(code_marker(n)));
+        code_html.push(std::mem::replace(&mut events[i], marker));
+    }
+    let mut html = String::with_capacity(body_len * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    let mut clean = sanitize::defend(&html);
+    for (n, code) in code_html.into_iter().enumerate() {
+        if let Event::Html(code) = code {
+            clean = clean.replacen(&code_marker(n), &code, 1);
+        }
+    }
+    clean
+}
+
+/// A placeholder the sanitizer keeps as text: private-use characters around a number.
+fn code_marker(n: usize) -> String {
+    format!("\u{E000}optout-code-{n}\u{E001}")
+}
+
+/// Consecutive raw HTML from the Markdown source, with where each piece came from: a block of
+/// HTML arrives line by line, and inside a list or quote the lines are not contiguous.
+#[derive(Debug, Default)]
+struct RawHtmlRun {
+    text: String,
+    /// (offset in `text`, offset in the body) for each piece.
+    pieces: Vec<(usize, usize)>,
+}
+
+impl RawHtmlRun {
+    fn push(&mut self, piece: &str, body_offset: usize) {
+        self.pieces.push((self.text.len(), body_offset));
+        self.text.push_str(piece);
+    }
+
+    fn body_offset(&self, offset: usize) -> usize {
+        let i = self.pieces.partition_point(|(start, _)| *start <= offset);
+        match i.checked_sub(1).and_then(|i| self.pieces.get(i)) {
+            Some((start, body)) => body + (offset - start),
+            None => offset,
+        }
+    }
+}
+
+/// Applies the raw HTML policy to a run: refusals become located errors, ids become link targets.
+/// Returns the HTML to emit (`safe`); with `escape` the caller shows the source as text.
+fn raw_html(
+    policy: RawHtml,
+    run: &RawHtmlRun,
+    ctx: &LinkContext,
     out: &mut Rendered,
     same_page: &mut Vec<(String, usize)>,
     diags: &mut Diagnostics,
-) -> Option<String> {
-    let node = site.node(id);
-    match links::classify(dest) {
-        LinkKind::Internal {
-            path,
-            fragment,
-            content_root,
-        } => match links::resolve(site, &node.doc.source, node.lang(), path, content_root) {
-            Ok(target) => {
-                let target_node = site.node(target);
-                out.link_targets.push(target_node.doc.source.clone());
-                let mut url = site.config.path_url(&target_node.url);
-                if let Some(f) = fragment.filter(|f| !f.is_empty()) {
-                    if target == id {
-                        same_page.push((f.to_string(), line));
-                    } else {
-                        out.anchor_links.push(AnchorLink {
-                            target: target_node.doc.source.clone(),
-                            fragment: f.to_string(),
-                            line,
-                        });
-                    }
-                    url.push('#');
-                    url.push_str(f);
+) -> String {
+    if policy == RawHtml::Escape {
+        return String::new();
+    }
+    // Links in HTML are checked and rewritten like Markdown links, located at their tag.
+    let clean = sanitize::clean_raw_html(&run.text, &mut |element, attribute, url, at| {
+        let offset = run.body_offset(at);
+        match (element, attribute) {
+            ("a", "href") => ctx.link(url, offset, out, same_page, diags),
+            ("img", "src") => ctx.image(url, offset, out, diags),
+            _ => None,
+        }
+    });
+    for (offset, refusal) in clean.refusals {
+        let (line, column) = ctx
+            .lines
+            .line_column(&ctx.site.node(ctx.id).doc.body, run.body_offset(offset));
+        diags.push(
+            Diagnostic::error(ctx.file, refusal.message)
+                .at(line, column)
+                .hint(refusal.hint),
+        );
+    }
+    out.heading_ids.extend(clean.ids);
+    clean.html
+}
+
+/// What resolving a link needs to know about the page it is on.
+struct LinkContext<'a> {
+    site: &'a Site,
+    id: NodeId,
+    file: &'a std::path::Path,
+    lines: &'a LineIndex,
+}
+
+impl LinkContext<'_> {
+    fn error(&self, offset: usize, message: String, hint: &str) -> Diagnostic {
+        let (line, column) = self
+            .lines
+            .line_column(&self.site.node(self.id).doc.body, offset);
+        Diagnostic::error(self.file, message)
+            .at(line, column)
+            .hint(hint)
+    }
+
+    /// Checks a Markdown link and returns its new destination, if it changes.
+    fn link(
+        &self,
+        dest: &str,
+        offset: usize,
+        out: &mut Rendered,
+        same_page: &mut Vec<(String, usize)>,
+        diags: &mut Diagnostics,
+    ) -> Option<String> {
+        if let Err(r) = sanitize::check_url(dest) {
+            diags.push(self.error(offset, format!("link: {}", r.message), &r.hint));
+            return Some("#".into());
+        }
+        let site = self.site;
+        let node = site.node(self.id);
+        let line = self.lines.line(offset);
+        match links::classify_on(dest, Some(&site.config.base_url)) {
+            LinkKind::Internal {
+                path,
+                fragment,
+                content_root,
+            } => match links::resolve(site, &node.doc.source, node.lang(), path, content_root) {
+                Ok(target) => Some(self.to_node(target, None, fragment, line, out, same_page)),
+                Err(reason) => {
+                    diags.push(self.error(offset, reason, "link to a source file: `@/section/page.md` (same language) or a relative `page.de.md`"));
+                    None
                 }
-                Some(url)
-            }
-            Err(reason) => {
-                diags.push(Diagnostic::error(file, reason).at_line(line)
-                        .hint("link to a source file: `@/section/page.md` (same language) or a relative `page.de.md`"));
+            },
+            LinkKind::SamePage(anchor) => {
+                if !anchor.is_empty() {
+                    same_page.push((decode_fragment(anchor), line));
+                }
                 None
             }
-        },
-        LinkKind::SamePage(anchor) => {
-            if !anchor.is_empty() {
-                same_page.push((anchor.to_string(), line));
+            LinkKind::External => {
+                out.external_links.push(ExternalLink {
+                    url: dest.to_string(),
+                    line,
+                });
+                None
             }
-            None
+            LinkKind::SiteUrl {
+                path,
+                query,
+                fragment,
+            } => self.site_url(&path, query, fragment, offset, out, same_page, diags),
+            LinkKind::RelativeUrl {
+                path,
+                query,
+                fragment,
+            } => {
+                let Some(joined) = links::join_url(&node.url, path) else {
+                    diags.push(self.error(
+                        offset,
+                        format!("link to {path} climbs above the site root"),
+                        "remove a `../`, or link to the source file: `@/section/page.md`",
+                    ));
+                    return None;
+                };
+                // Files beside pages are not published yet: a relative link to one is left
+                // as written rather than reported as broken.
+                if looks_like_file(path) && links::resolve_url(site, &joined).is_err() {
+                    return None;
+                }
+                self.site_url(&joined, query, fragment, offset, out, same_page, diags)
+            }
         }
-        LinkKind::External => {
-            out.external_links.push(ExternalLink {
-                url: dest.to_string(),
-                line,
-            });
-            None
-        }
-        LinkKind::Other => None,
     }
+
+    /// A link to a URL of this site: checked against the graph and rewritten to the canonical
+    /// path under `base_url`, so it keeps working when the site lives in a subdirectory.
+    #[allow(clippy::too_many_arguments)]
+    fn site_url(
+        &self,
+        path: &str,
+        query: Option<&str>,
+        fragment: Option<&str>,
+        offset: usize,
+        out: &mut Rendered,
+        same_page: &mut Vec<(String, usize)>,
+        diags: &mut Diagnostics,
+    ) -> Option<String> {
+        let line = self.lines.line(offset);
+        match links::resolve_url(self.site, path) {
+            Ok(found) => match found.target {
+                UrlTarget::Node(target) => {
+                    Some(self.to_node(target, query, fragment, line, out, same_page))
+                }
+                UrlTarget::File => Some(with_suffix(
+                    self.site.config.path_url(&found.path),
+                    query,
+                    fragment,
+                )),
+            },
+            Err(reason) => {
+                diags.push(self.error(
+                    offset,
+                    reason,
+                    "copy the address from the built site, or link to the source file: `@/section/page.md`; files go into static/",
+                ));
+                None
+            }
+        }
+    }
+
+    /// The URL of node `target`; a `#fragment` is remembered for the anchor check.
+    fn to_node(
+        &self,
+        target: NodeId,
+        query: Option<&str>,
+        fragment: Option<&str>,
+        line: usize,
+        out: &mut Rendered,
+        same_page: &mut Vec<(String, usize)>,
+    ) -> String {
+        let target_node = self.site.node(target);
+        out.link_targets.push(target_node.doc.source.clone());
+        let fragment = fragment.filter(|f| !f.is_empty());
+        if let Some(f) = fragment {
+            if target == self.id {
+                same_page.push((decode_fragment(f), line));
+            } else {
+                out.anchor_links.push(AnchorLink {
+                    target: target_node.doc.source.clone(),
+                    fragment: decode_fragment(f),
+                    line,
+                });
+            }
+        }
+        with_suffix(self.site.config.path_url(&target_node.url), query, fragment)
+    }
+
+    /// Checks an image source; root-relative and own-site URLs are checked like links.
+    fn image(
+        &self,
+        dest: &str,
+        offset: usize,
+        out: &mut Rendered,
+        diags: &mut Diagnostics,
+    ) -> Option<String> {
+        if let Err(r) = sanitize::check_url(dest) {
+            diags.push(self.error(offset, format!("image: {}", r.message), &r.hint));
+            return Some(String::new());
+        }
+        match links::classify_on(dest, Some(&self.site.config.base_url)) {
+            LinkKind::SiteUrl {
+                path,
+                query,
+                fragment,
+            } => self.site_url(&path, query, fragment, offset, out, &mut Vec::new(), diags),
+            _ => None,
+        }
+    }
+}
+
+fn with_suffix(mut url: String, query: Option<&str>, fragment: Option<&str>) -> String {
+    if let Some(q) = query {
+        url.push('?');
+        url.push_str(q);
+    }
+    if let Some(f) = fragment.filter(|f| !f.is_empty()) {
+        url.push('#');
+        url.push_str(f);
+    }
+    url
+}
+
+/// The id a `#fragment` names: a browser's address bar shows `#%C3%BCberblick` for `#überblick`.
+fn decode_fragment(fragment: &str) -> String {
+    percent_encoding::percent_decode_str(fragment)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// `bild.png`, `docs/vorlage.pdf`: a file name rather than a page URL (`../instagram/`, `x.html`).
+fn looks_like_file(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or("");
+    last.contains('.') && !last.ends_with(".html") && last != "." && last != ".."
 }
 
 pub fn known_anchors(ids: &HashSet<String>) -> String {
     let mut ids: Vec<&String> = ids.iter().collect();
     ids.sort();
     if ids.is_empty() {
-        "the page has no headings".into()
+        "the page has no headings or ids".into()
     } else {
         format!(
-            "headings on that page: {}",
+            "ids on that page: {}",
             ids.iter()
                 .map(|i| format!("#{i}"))
                 .collect::<Vec<_>>()
@@ -338,11 +636,24 @@ impl LineIndex {
     }
 
     fn line(&self, offset: usize) -> usize {
-        let i = match self.starts.binary_search(&offset) {
+        self.index(offset) + self.first_line
+    }
+
+    /// Line and column (1-based, in characters) of byte `offset` in `text`.
+    fn line_column(&self, text: &str, offset: usize) -> (usize, usize) {
+        let i = self.index(offset);
+        let start = self.starts.get(i).copied().unwrap_or(0);
+        let column = text
+            .get(start..offset.min(text.len()))
+            .map_or(1, |s| s.chars().count() + 1);
+        (i + self.first_line, column)
+    }
+
+    fn index(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
-        };
-        i + self.first_line
+        }
     }
 }
 

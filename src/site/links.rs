@@ -1,5 +1,8 @@
-//! Internal links: `@/guides/facebook.md`, `../guides/facebook.de.md#anchor` → the target's URL.
+//! Internal links: `@/guides/facebook.md`, `../guides/facebook.de.md#anchor` → the target's URL;
+//! and links written as the site's own URLs (`/de/anleitungen/instagram/`, `../instagram/`,
+//! `https://<base_url>/…`, `/vorlage.pdf`), checked against every URL the site publishes.
 
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use crate::config::Lang;
@@ -19,15 +22,51 @@ pub enum LinkKind<'a> {
     SamePage(&'a str),
     /// `https://…`, `mailto:` and other schemes: collected for `check`.
     External,
-    /// Root-relative or other URL paths, left as they are.
-    Other,
+    /// A URL of this site: root-relative (`/de/x/`), or absolute under `base_url` (then `path` is
+    /// the part after it, with a leading `/`).
+    SiteUrl {
+        path: String,
+        query: Option<&'a str>,
+        fragment: Option<&'a str>,
+    },
+    /// A URL path relative to the page's own URL (`../instagram/`).
+    RelativeUrl {
+        path: &'a str,
+        query: Option<&'a str>,
+        fragment: Option<&'a str>,
+    },
 }
 
+/// What `dest` is, without knowing the site's address (menus in site.yaml).
 pub fn classify(dest: &str) -> LinkKind<'_> {
+    classify_on(dest, None)
+}
+
+/// What `dest` is, for a page of a site published under `base_url`.
+pub fn classify_on<'a>(dest: &'a str, base_url: Option<&str>) -> LinkKind<'a> {
     if let Some(anchor) = dest.strip_prefix('#') {
         return LinkKind::SamePage(anchor);
     }
-    if dest.contains("://") || dest.starts_with("mailto:") || dest.starts_with("tel:") {
+    let (rest, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (dest, None),
+    };
+    let (path_part, query) = match rest.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (rest, None),
+    };
+    if let Some(own) = base_url.and_then(|b| strip_prefix_ignore_case(path_part, b)) {
+        return LinkKind::SiteUrl {
+            path: format!("/{own}"),
+            query,
+            fragment,
+        };
+    }
+    if dest.contains("://")
+        || dest.starts_with("//")
+        || dest.starts_with("mailto:")
+        || dest.starts_with("tel:")
+    {
         return LinkKind::External;
     }
     let (path, fragment) = match dest.split_once('#') {
@@ -48,7 +87,136 @@ pub fn classify(dest: &str) -> LinkKind<'_> {
             content_root: false,
         };
     }
-    LinkKind::Other
+    if path_part.starts_with('/') {
+        return LinkKind::SiteUrl {
+            path: path_part.to_string(),
+            query,
+            fragment,
+        };
+    }
+    LinkKind::RelativeUrl {
+        path: path_part,
+        query,
+        fragment,
+    }
+}
+
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
+}
+
+/// What a URL of the site is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlTarget {
+    /// A page or section (an alias counts as its target).
+    Node(NodeId),
+    /// A taxonomy listing, a feed, the sitemap or a static file.
+    File,
+}
+
+/// Every URL path the site publishes (`/de/x/`, `/de/themen/meta/`, `/vorlage.pdf`) → what is there.
+#[derive(Debug, Clone, Default)]
+pub struct UrlIndex(HashMap<String, UrlTarget>);
+
+impl UrlIndex {
+    fn build(site: &Site) -> UrlIndex {
+        let mut map = HashMap::with_capacity(site.nodes.len() * 2);
+        for (id, node) in site.nodes.iter().enumerate() {
+            map.insert(node.url.clone(), UrlTarget::Node(id));
+        }
+        for (alias, id) in site.aliases() {
+            map.entry(alias).or_insert(UrlTarget::Node(id));
+        }
+        for tax in &site.taxonomies {
+            map.insert(tax.url.clone(), UrlTarget::File);
+            for term in &tax.terms {
+                map.insert(term.url.clone(), UrlTarget::File);
+            }
+        }
+        // Files the render stage writes besides pages (see `render::site_files`).
+        for lang in site.config.langs() {
+            map.insert(format!("/{lang}/atom.xml"), UrlTarget::File);
+            map.insert(format!("/{lang}/404.html"), UrlTarget::File);
+        }
+        for file in ["/", "/404.html", "/sitemap.xml", "/robots.txt"] {
+            map.insert(file.to_string(), UrlTarget::File);
+        }
+        if site.config.ai_policy.tdm_reservation {
+            map.insert("/.well-known/tdmrep.json".into(), UrlTarget::File);
+        }
+        for file in &site.static_files {
+            map.insert(format!("/{file}"), UrlTarget::File);
+        }
+        UrlIndex(map)
+    }
+
+    /// The target of a root-relative path; `/x`, `/x/index.html` and `/x/` are the same page.
+    fn find(&self, path: &str) -> Option<(&str, UrlTarget)> {
+        let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        let trimmed = decoded.strip_suffix("index.html").unwrap_or(&decoded);
+        let with_slash = format!("{}/", trimmed.trim_end_matches('/'));
+        [decoded.as_ref(), trimmed, with_slash.as_str()]
+            .into_iter()
+            .find_map(|p| self.0.get_key_value(p))
+            .map(|(k, v)| (k.as_str(), *v))
+    }
+}
+
+/// A site URL resolved against the graph: the canonical root-relative path and what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteTarget {
+    pub path: String,
+    pub target: UrlTarget,
+}
+
+/// Resolves a root-relative URL path (`/de/anleitungen/instagram/`) of this site. A path copied
+/// with the subpath of `base_url` in front (`/optout/de/…`) is accepted as well.
+pub fn resolve_url(site: &Site, path: &str) -> Result<SiteTarget, String> {
+    let index = site.url_index.get_or_init(|| UrlIndex::build(site));
+    let base = &site.config.base_path;
+    let candidates = std::iter::once(path).chain(
+        (base.len() > 1)
+            .then(|| path.strip_prefix(base.trim_end_matches('/')))
+            .flatten(),
+    );
+    for candidate in candidates {
+        if let Some((found, target)) = index.find(candidate) {
+            return Ok(SiteTarget {
+                path: found.to_string(),
+                target,
+            });
+        }
+    }
+    Err(format!(
+        "link to {path}, but the site has no such page or file"
+    ))
+}
+
+/// Resolves `relative` against the URL of the page it is written on, as a browser would.
+pub fn join_url(page_url: &str, relative: &str) -> Option<String> {
+    let dir = match page_url.rfind('/') {
+        Some(i) => &page_url[..=i],
+        None => "/",
+    };
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    let trailing = relative.is_empty() || relative.ends_with('/') || relative.ends_with("/.");
+    for seg in relative.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = String::from("/");
+    out.push_str(&parts.join("/"));
+    if (trailing || relative.is_empty()) && !out.ends_with('/') {
+        out.push('/');
+    }
+    Some(out)
 }
 
 /// Resolves an internal link from the document at `from` (content-relative source path).
@@ -115,7 +283,7 @@ mod tests {
     #[test]
     fn classifies_destinations() {
         assert_eq!(
-            classify("@/guides/facebook.md#x"),
+            classify_on("@/guides/facebook.md#x", Some(BASE)),
             LinkKind::Internal {
                 path: "guides/facebook.md",
                 fragment: Some("x"),
@@ -123,16 +291,57 @@ mod tests {
             }
         );
         assert_eq!(
-            classify("../a.de.md"),
+            classify_on("../a.de.md", Some(BASE)),
             LinkKind::Internal {
                 path: "../a.de.md",
                 fragment: None,
                 content_root: false
             }
         );
-        assert_eq!(classify("https://x.org/a.md"), LinkKind::External);
-        assert_eq!(classify("#top"), LinkKind::SamePage("top"));
-        assert_eq!(classify("/de/"), LinkKind::Other);
+        assert_eq!(
+            classify_on("https://x.org/a.md", Some(BASE)),
+            LinkKind::External
+        );
+        assert_eq!(classify_on("#top", Some(BASE)), LinkKind::SamePage("top"));
+        assert_eq!(
+            classify_on("/de/?q=1#x", Some(BASE)),
+            LinkKind::SiteUrl {
+                path: "/de/".into(),
+                query: Some("q=1"),
+                fragment: Some("x")
+            }
+        );
+        assert_eq!(
+            classify_on("HTTPS://example.org/optout/de/a/", Some(BASE)),
+            LinkKind::SiteUrl {
+                path: "/de/a/".into(),
+                query: None,
+                fragment: None
+            }
+        );
+        assert_eq!(
+            classify_on("../b/", Some(BASE)),
+            LinkKind::RelativeUrl {
+                path: "../b/",
+                query: None,
+                fragment: None
+            }
+        );
+    }
+
+    const BASE: &str = "https://example.org/optout/";
+
+    #[test]
+    fn joins_relative_urls_like_a_browser() {
+        assert_eq!(
+            join_url("/de/a/facebook/", "../instagram/").as_deref(),
+            Some("/de/a/instagram/")
+        );
+        assert_eq!(
+            join_url("/de/a/", "b/c.pdf").as_deref(),
+            Some("/de/a/b/c.pdf")
+        );
+        assert_eq!(join_url("/de/", "../../x/"), None);
     }
 
     #[test]

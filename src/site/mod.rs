@@ -69,6 +69,11 @@ pub struct Site {
     /// Each node's position in reading order (weight, then title, then source path): computed once
     /// per link, so sorting a listing compares two integers.
     rank: Vec<usize>,
+    /// Files the site publishes as they are (`static/` of the site and the theme), as paths
+    /// without a leading `/` (`vorlage.pdf`): links to them are checked like links to pages.
+    pub static_files: std::collections::BTreeSet<String>,
+    /// Every URL of the site, built on first use by the link checker; reset when URLs change.
+    pub(crate) url_index: std::sync::OnceLock<links::UrlIndex>,
 }
 
 impl Site {
@@ -84,6 +89,8 @@ impl Site {
             by_key: HashMap::new(),
             taxonomies: Vec::new(),
             rank: Vec::new(),
+            static_files: Default::default(),
+            url_index: Default::default(),
         };
         site.link()?;
         Ok(site)
@@ -186,6 +193,7 @@ impl Site {
     }
 
     fn link(&mut self) -> Result<(), Diagnostics> {
+        self.url_index = Default::default();
         let mut diags = Diagnostics::new();
         self.index(&mut diags);
         self.attach_parents(&mut diags);
