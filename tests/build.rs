@@ -333,7 +333,8 @@ fn markdown_extensions_and_headings() {
         "{page}"
     );
     assert!(
-        page.contains("type=\"checkbox\"") && page.contains("checked"),
+        page.contains(r#"<input type="checkbox" checked disabled aria-label="erledigt">"#)
+            && page.contains(r#"<input type="checkbox" disabled aria-label="offen">"#),
         "task list"
     );
     assert!(page.contains("<del>alt</del>"), "strikethrough");

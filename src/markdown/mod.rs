@@ -219,6 +219,10 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
                     Event::Text(t)
                 }
             }
+            // pulldown-cmark's checkbox has no accessible name (WCAG 4.1.2): name its state.
+            Event::TaskListMarker(done) => {
+                Event::InlineHtml(CowStr::from(task_checkbox(done, german)))
+            }
             Event::InlineHtml(h) | Event::Html(h) => {
                 let mut run = RawHtmlRun::default();
                 run.push(&h, range.start);
@@ -690,5 +694,15 @@ mod tests {
         assert_eq!(idx.line(0), 5);
         assert_eq!(idx.line(2), 6);
         assert_eq!(idx.line(4), 7);
+    }
+}
+
+/// A task list's checkbox, read-only like pulldown-cmark's, with its state as accessible name.
+fn task_checkbox(done: bool, german: bool) -> &'static str {
+    match (done, german) {
+        (true, true) => r#"<input type="checkbox" checked disabled aria-label="erledigt"> "#,
+        (false, true) => r#"<input type="checkbox" disabled aria-label="offen"> "#,
+        (true, false) => r#"<input type="checkbox" checked disabled aria-label="done"> "#,
+        (false, false) => r#"<input type="checkbox" disabled aria-label="open"> "#,
     }
 }

@@ -450,7 +450,7 @@ static DEFENCE: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     add("a", &["aria-hidden", "tabindex"]);
     add("th", &["style"]);
     add("td", &["style"]);
-    add("input", &["type", "checked", "disabled"]);
+    add("input", &["type", "checked", "disabled", "aria-label"]);
     let mut input_values = HashMap::new();
     input_values.insert("type", HashSet::from(["checkbox"]));
     let mut builder = ammonia::Builder::empty();
