@@ -661,6 +661,16 @@ impl LineIndex {
     }
 }
 
+/// A task list's checkbox, read-only like pulldown-cmark's, with its state as accessible name.
+fn task_checkbox(done: bool, german: bool) -> &'static str {
+    match (done, german) {
+        (true, true) => r#"<input type="checkbox" checked disabled aria-label="erledigt"> "#,
+        (false, true) => r#"<input type="checkbox" disabled aria-label="offen"> "#,
+        (true, false) => r#"<input type="checkbox" checked disabled aria-label="done"> "#,
+        (false, false) => r#"<input type="checkbox" disabled aria-label="open"> "#,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -694,15 +704,5 @@ mod tests {
         assert_eq!(idx.line(0), 5);
         assert_eq!(idx.line(2), 6);
         assert_eq!(idx.line(4), 7);
-    }
-}
-
-/// A task list's checkbox, read-only like pulldown-cmark's, with its state as accessible name.
-fn task_checkbox(done: bool, german: bool) -> &'static str {
-    match (done, german) {
-        (true, true) => r#"<input type="checkbox" checked disabled aria-label="erledigt"> "#,
-        (false, true) => r#"<input type="checkbox" disabled aria-label="offen"> "#,
-        (true, false) => r#"<input type="checkbox" checked disabled aria-label="done"> "#,
-        (false, false) => r#"<input type="checkbox" disabled aria-label="open"> "#,
     }
 }
