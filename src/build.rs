@@ -199,6 +199,7 @@ impl Project {
             return Err(diags.sorted());
         };
         site.static_files = theme.static_files.keys().cloned().collect();
+        site.static_image_sizes = static_image_sizes(&theme);
         site.assets = crate::site::AssetIndex::new(loaded.assets);
         if let Some(clash) = site
             .assets
@@ -478,6 +479,19 @@ pub fn check_anchor_links(markdown: &HashMap<PathBuf, Rendered>) -> Diagnostics 
         }
     }
     diags
+}
+
+/// The sizes of the theme's and the site's static images, by output path.
+pub fn static_image_sizes(theme: &Theme) -> HashMap<String, content::ImageSize> {
+    theme
+        .static_files
+        .keys()
+        .filter_map(|name| {
+            let bytes = theme.assets.files.get(name)?;
+            let size = content::assets::image_size(Path::new(name), bytes)?;
+            Some((name.clone(), size))
+        })
+        .collect()
 }
 
 /// A warning for every asset that no rendered page uses: a screenshot left behind after an

@@ -282,6 +282,11 @@ impl Preview {
             {
                 return Ok(None);
             }
+            // Pages carry the sizes of the static images they show.
+            let sizes = crate::build::static_image_sizes(&theme);
+            if sizes != self.project.site.static_image_sizes {
+                return Ok(None);
+            }
             change.everything |= theme.assets.urls != self.project.theme.assets.urls;
             change.theme = true;
             self.project.theme = theme;

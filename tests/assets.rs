@@ -310,3 +310,24 @@ fn the_preview_picks_up_added_changed_and_removed_assets() {
     f.write_bytes("content/guides/formular.png", &png(40, 10));
     step(&f, &mut preview, &["content/guides/formular.png"]);
 }
+
+#[test]
+fn images_from_static_get_their_size_too() {
+    let f = guide(
+        "![Logo](/bilder/logo.png)\n\n<img src=\"/bilder/logo.png\" alt=\"Logo\">\n",
+        "Text.\n",
+    );
+    f.write_bytes("static/bilder/logo.png", &png(64, 32));
+    f.build().ok();
+    let de = f.public("de/guides/formular/index.html");
+    assert!(
+        de.contains(
+            r#"<img src="/bilder/logo.png" alt="Logo" width="64" height="32" decoding="async">"#
+        ),
+        "{de}"
+    );
+    assert!(
+        de.contains(r#"<img src="/bilder/logo.png" alt="Logo" width="64" height="32" loading="lazy" decoding="async">"#),
+        "{de}"
+    );
+}

@@ -55,6 +55,24 @@ fn extension(path: &Path) -> Option<String> {
         .map(str::to_ascii_lowercase)
 }
 
+/// The size of an image file from its bytes (`None` for other files and unreadable images):
+/// also for the images of `static/`, which pages show with `<img src="/bilder/x.png">`.
+pub fn image_size(name: &Path, bytes: &[u8]) -> Option<ImageSize> {
+    if !is_image(name) {
+        return None;
+    }
+    if extension(name).as_deref() == Some("svg") {
+        let text = std::str::from_utf8(bytes).ok()?;
+        let (width, height) = crate::markdown::sanitize::check_svg(text).size?;
+        return Some(ImageSize { width, height });
+    }
+    let s = imagesize::blob_size(bytes).ok()?;
+    Some(ImageSize {
+        width: u32::try_from(s.width).ok()?,
+        height: u32::try_from(s.height).ok()?,
+    })
+}
+
 /// Loads the assets (content-relative paths) in parallel; the problems of all of them at once.
 pub fn load_assets(root: &Path, sources: &[PathBuf]) -> (Vec<Asset>, Diagnostics) {
     let results: Vec<Result<Asset, Diagnostic>> =

@@ -671,6 +671,7 @@ impl LinkContext<'_> {
             } => {
                 target.src =
                     self.site_url(&path, query, fragment, offset, out, &mut Vec::new(), diags);
+                target.size = self.static_size(&path);
             }
             LinkKind::External => {
                 let host = dest
@@ -685,7 +686,10 @@ impl LinkContext<'_> {
             LinkKind::RelativeUrl { path, .. } => {
                 let joined = links::join_url(&self.site.node(self.id).url, path);
                 match joined.and_then(|j| links::resolve_url(self.site, &j).ok()) {
-                    Some(found) => target.src = Some(self.site.config.path_url(&found.path)),
+                    Some(found) => {
+                        target.size = self.static_size(&found.path);
+                        target.src = Some(self.site.config.path_url(&found.path));
+                    }
                     None => {
                         if let Some((url, size)) = file_of(path, false, out, diags) {
                             target.src = Some(url);
@@ -772,6 +776,13 @@ impl LinkContext<'_> {
         };
         out.assets.push(found.file.source.clone());
         Some((self.site.config.path_url(&found.path), found.file.size))
+    }
+
+    /// The size of a static image (`/bilder/x.png`, also under the base path) a page shows.
+    fn static_size(&self, path: &str) -> Option<crate::content::ImageSize> {
+        let found = links::resolve_url(self.site, path).ok()?;
+        let name = found.path.trim_start_matches('/');
+        self.site.static_image_sizes.get(name).copied()
     }
 
     /// `loading` and `decoding` of the next image on the page: the first one is above the fold

@@ -76,6 +76,9 @@ pub struct Site {
     pub static_files: std::collections::BTreeSet<String>,
     /// Files beside the pages (screenshots, PDFs), published under `media/`.
     pub assets: AssetIndex,
+    /// Sizes of the images among [`Site::static_files`], by the same path: a page that shows
+    /// one with `<img src="/bilder/x.png">` gets its `width` and `height` too.
+    pub static_image_sizes: HashMap<String, crate::content::ImageSize>,
     /// Every URL of the site, built on first use by the link checker; reset when URLs change.
     pub(crate) url_index: std::sync::OnceLock<links::UrlIndex>,
 }
@@ -95,6 +98,7 @@ impl Site {
             rank: Vec::new(),
             static_files: Default::default(),
             assets: AssetIndex::default(),
+            static_image_sizes: HashMap::new(),
             url_index: Default::default(),
         };
         site.link()?;
