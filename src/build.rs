@@ -196,6 +196,8 @@ impl Project {
             }
         };
         let (Some(theme), Some(mut site), false) = (theme, site, diags.has_errors()) else {
+            // Placeholders are reported with the problems that stop the build here too.
+            diags.extend(loaded.deferred);
             return Err(diags.sorted());
         };
         site.static_files = theme.static_files.keys().cloned().collect();

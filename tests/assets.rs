@@ -209,15 +209,48 @@ fn svg_is_sized_and_served_as_an_image() {
     f.build().ok();
     let de = f.public("de/guides/formular/index.html");
     assert!(de.contains(r#"width="300" height="150""#), "{de}");
-    let preview = Preview::new(options(&f)).unwrap();
-    let svg = preview
-        .outputs
-        .files
-        .keys()
-        .find(|k| k.ends_with(".svg") && k.starts_with("media/"))
-        .unwrap()
-        .clone();
+    // The preview serves it as an image, sandboxed by the `_headers` rule for `media/`.
+    let server = optout::serve::start(optout::serve::ServeOptions {
+        root: f.root().to_path_buf(),
+        port: 0,
+        terminal: optout::report::Terminal::Quiet,
+        ..Default::default()
+    })
+    .expect("server starts");
+    let svg = server
+        .served_paths()
+        .into_iter()
+        .find(|k| k.starts_with("media/skizze.") && k.ends_with(".svg"))
+        .unwrap();
     assert_eq!(optout::serve::content_type(&svg), "image/svg+xml");
+    let response = http_get(server.addr(), &format!("/{svg}"));
+    let head = response.to_ascii_lowercase();
+    assert!(head.starts_with("http/1.1 200"), "{response}");
+    assert!(
+        head.contains("\r\ncontent-type: image/svg+xml\r\n"),
+        "{response}"
+    );
+    assert!(
+        head.contains("\r\ncontent-security-policy: default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; sandbox\r\n"),
+        "{response}"
+    );
+}
+
+/// A plain HTTP/1.1 GET; the whole response as text.
+fn http_get(addr: std::net::SocketAddr, target: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut bytes = Vec::new();
+    let _ = stream.read_to_end(&mut bytes);
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 #[test]
@@ -330,4 +363,16 @@ fn images_from_static_get_their_size_too() {
         de.contains(r#"<img src="/bilder/logo.png" alt="Logo" width="64" height="32" loading="lazy" decoding="async">"#),
         "{de}"
     );
+}
+
+#[test]
+fn a_placeholder_is_reported_with_an_error_that_stops_loading() {
+    let f = guide("1. TODO(optout): erster Schritt\n", "x\n");
+    f.write(
+        "content/guides/kaputt.de.md",
+        "---\ntitle: Kaputt\ndescripton: x\n---\n",
+    );
+    let run = f.run(&["check"]);
+    run.fails_with("content/guides/formular.de.md:4:4: error: placeholder left");
+    run.fails_with("content/guides/kaputt.de.md:3:1: error: unknown field `descripton`");
 }
