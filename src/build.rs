@@ -49,6 +49,9 @@ pub struct Project {
     pub highlighter: Highlighter,
     /// Warnings of the current state (errors abort instead).
     pub warnings: Warnings,
+    /// Errors found while loading that leave the graph whole (placeholders in `check`): the
+    /// later stages still run, and these are reported with their problems.
+    pub deferred: Diagnostics,
 }
 
 /// The warnings of the sources as they are now, by file, so an update replaces exactly those of
@@ -59,6 +62,8 @@ pub struct Warnings {
     loaded: HashMap<PathBuf, Diagnostics>,
     /// Found while rendering Markdown, by the file they point at.
     markdown: HashMap<PathBuf, Diagnostics>,
+    /// Assets no page uses, as of the last rendered Markdown.
+    pub unused_assets: Diagnostics,
 }
 
 impl Warnings {
@@ -74,6 +79,7 @@ impl Warnings {
         for d in self.loaded.values().chain(self.markdown.values()) {
             all.extend(d.clone());
         }
+        all.extend(self.unused_assets.clone());
         all.sorted()
     }
 
@@ -149,6 +155,8 @@ impl Project {
         let (markdown, mut diags) = render_markdown(&project.site, &project.highlighter, &ids);
         project.markdown = markdown;
         diags.extend(project.check_anchor_links());
+        diags.extend(project.deferred.clone());
+        project.warnings.unused_assets = unused_assets(&project.site, &project.markdown);
         if diags.has_errors() {
             diags.extend(project.warnings.all());
             return Err(diags.sorted());
@@ -169,7 +177,7 @@ impl Project {
             strict: options.strict,
         };
         // Theme and content are independent: report the problems of both at once.
-        let (theme, (docs, mut diags)) = rayon::join(
+        let (theme, (loaded, mut diags)) = rayon::join(
             || Theme::load(&root, &config),
             || content::load_all(&root, &config, load_opts),
         );
@@ -180,7 +188,7 @@ impl Project {
                 None
             }
         };
-        let site = match Site::new(config.clone(), docs) {
+        let site = match Site::new(config.clone(), loaded.docs) {
             Ok(s) => Some(s),
             Err(e) => {
                 diags.extend(e);
@@ -188,9 +196,28 @@ impl Project {
             }
         };
         let (Some(theme), Some(mut site), false) = (theme, site, diags.has_errors()) else {
+            // Placeholders are reported with the problems that stop the build here too.
+            diags.extend(loaded.deferred);
             return Err(diags.sorted());
         };
         site.static_files = theme.static_files.keys().cloned().collect();
+        site.static_image_sizes = static_image_sizes(&theme);
+        site.assets = crate::site::AssetIndex::new(loaded.assets);
+        if let Some(clash) = site
+            .assets
+            .paths()
+            .find(|p| theme.assets.files.contains_key(*p))
+        {
+            return Err(Diagnostic::error(
+                Path::new(layout::SITE_STATIC).join(clash),
+                format!("{clash} is also where a file beside the pages is published"),
+            )
+            .hint(format!(
+                "`{}/` is for files from content/: move the static file",
+                crate::site::MEDIA_DIR
+            ))
+            .into());
+        }
         timing("load, graph");
         Ok(Project {
             options,
@@ -200,6 +227,7 @@ impl Project {
             markdown: HashMap::new(),
             highlighter: Highlighter::new(),
             warnings: Warnings::from_loading(diags),
+            deferred: loaded.deferred,
         })
     }
 
@@ -317,6 +345,9 @@ pub fn render_into(project: &Project, sink: &dyn Sink) -> Result<Diagnostics, Di
     bodies.bar.finish_and_clear();
     let facts = bodies.facts.into_inner().unwrap_or_else(|p| p.into_inner());
     diags.extend(check_anchor_links(&facts));
+    diags.extend(unused_assets(site, &facts));
+    // Placeholders (`check`) are reported with every other problem, never instead of them.
+    diags.extend(project.deferred.clone());
     timing("render");
     if diags.has_errors() {
         Err(diags.sorted())
@@ -362,6 +393,7 @@ impl Bodies for StreamedBodies<'_> {
         let facts = Rendered {
             heading_ids: std::mem::take(&mut body.heading_ids),
             anchor_links: std::mem::take(&mut body.anchor_links),
+            assets: std::mem::take(&mut body.assets),
             ..Rendered::default()
         };
         let source = self.site.node(id).doc.source.clone();
@@ -446,6 +478,36 @@ pub fn check_anchor_links(markdown: &HashMap<PathBuf, Rendered>) -> Diagnostics 
                     .hint(markdown::known_anchors(&target.heading_ids)),
                 );
             }
+        }
+    }
+    diags
+}
+
+/// The sizes of the theme's and the site's static images, by output path.
+pub fn static_image_sizes(theme: &Theme) -> HashMap<String, content::ImageSize> {
+    theme
+        .static_files
+        .keys()
+        .filter_map(|name| {
+            let bytes = theme.assets.files.get(name)?;
+            let size = content::assets::image_size(Path::new(name), bytes)?;
+            Some((name.clone(), size))
+        })
+        .collect()
+}
+
+/// A warning for every asset that no rendered page uses: a screenshot left behind after an
+/// edit, or a link with a typo that found another file.
+pub fn unused_assets(site: &Site, markdown: &HashMap<PathBuf, Rendered>) -> Diagnostics {
+    let used: std::collections::HashSet<&PathBuf> =
+        markdown.values().flat_map(|r| &r.assets).collect();
+    let mut diags = Diagnostics::new();
+    for asset in site.assets.iter() {
+        if !used.contains(&asset.file.source) {
+            diags.push(
+                Diagnostic::warning(asset.file.display_path(), "no page uses this file")
+                    .hint("link it from a page (`![what it shows](file.png)` beside the page), or delete it"),
+            );
         }
     }
     diags

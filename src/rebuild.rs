@@ -13,6 +13,7 @@
 //! | a page's metadata (title, weight, dates, …) | the page, its translations, its section and siblings, the term pages listing it, feeds; the sitemap when a date changed |
 //! | a URL (slug, add, remove, rename, draft, tags, aliases) or a section's metadata | every output; Markdown only where a link target moved |
 //! | a template | the outputs whose template uses it, the listings and site files |
+//! | a file beside the pages (add, change, remove) | the files under `media/`, and the pages that show or link to it (or could: `formular.png` and `formular.de.png`) |
 //! | a static file | the listings and site files; everything when a fingerprint changes (the browser swaps stylesheets) |
 //! | UI strings, `site.yaml` | everything (`site.yaml` reloads the whole project) |
 
@@ -20,8 +21,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::build::{BuildOptions, Project, render_markdown, timing};
-use crate::content::{self, Document, LoadOptions, SourceKind};
+use crate::build::{BuildOptions, Project, render_markdown, timing, unused_assets};
+use crate::content::{self, Asset, Document, LoadOptions, SourceKind};
 use crate::error::Diagnostics;
 use crate::layout::{CONTENT_DIR, Layout, Source};
 use crate::output::{Memory, Outputs};
@@ -58,6 +59,9 @@ pub struct Change {
     pub metadata: Vec<NodeId>,
     /// One of [`Change::metadata`]'s dates changed: the sitemap carries dates.
     pub dates: bool,
+    /// A file beside the pages came, changed or went: the published assets (the pages that
+    /// show it are in [`Change::bodies`]).
+    pub assets: bool,
 }
 
 /// The outputs a change touches, in the order of `all` (every output of the site after the
@@ -95,6 +99,7 @@ pub fn affected(
             Output::Page(id) => {
                 pages.contains(id) || change.templates.iter().any(|t| uses_template(o, t))
             }
+            Output::Asset(_) if change.assets => true,
             _ if change.theme => true,
             Output::Term(t, i) => listed(*t, *i),
             Output::Feed(_) => !change.metadata.is_empty(),
@@ -123,6 +128,8 @@ struct Sources {
     css_only: bool,
     /// Markdown sources (content-relative) to reload.
     documents: Vec<PathBuf>,
+    /// Files beside the pages (content-relative) to load again, or that are gone.
+    assets: Vec<PathBuf>,
 }
 
 impl Preview {
@@ -194,8 +201,8 @@ impl Preview {
             return Err(diags.sorted());
         }
         let mut summary = self.merge(sink.into_outputs());
-        // Which files exist changes only with the structure or the theme (listings, assets).
-        if change.everything || change.theme {
+        // Which files exist changes only with the structure, the theme or the files beside pages.
+        if change.everything || change.theme || change.assets {
             let expected: HashSet<String> =
                 all.iter().map(|o| o.path(&self.project.site)).collect();
             let stale: Vec<String> = self
@@ -255,6 +262,7 @@ impl Preview {
         // A `.yaml` edit names every language's page; one that never existed is no change.
         let site = &self.project.site;
         loaded.retain(|(s, d)| d.is_some() || site.by_source.contains_key(s));
+        let assets = self.load_assets(&sources.assets)?;
         let theme = if !sources.templates.is_empty() || sources.i18n || sources.statics {
             Some(Theme::load(&root, &self.project.config)?)
         } else {
@@ -274,15 +282,27 @@ impl Preview {
             {
                 return Ok(None);
             }
+            // Pages carry the sizes of the static images they show.
+            let sizes = crate::build::static_image_sizes(&theme);
+            if sizes != self.project.site.static_image_sizes {
+                return Ok(None);
+            }
             change.everything |= theme.assets.urls != self.project.theme.assets.urls;
             change.theme = true;
             self.project.theme = theme;
             // The documents below may still fail: then the next update renders everything.
             self.dirty = true;
         }
+        if !assets.is_empty() {
+            self.apply_assets(assets, &mut change)?;
+        }
         let reloaded: Vec<PathBuf> = loaded.iter().map(|(s, _)| s.clone()).collect();
         if !loaded.is_empty() {
             self.apply_documents(loaded, &mut change)?;
+        }
+        if change.assets || !reloaded.is_empty() {
+            self.project.warnings.unused_assets =
+                unused_assets(&self.project.site, &self.project.markdown);
         }
         let project = &mut self.project;
         project
@@ -312,6 +332,7 @@ impl Preview {
             ..Sources::default()
         };
         let mut documents: BTreeSet<PathBuf> = BTreeSet::new();
+        let mut assets: BTreeSet<PathBuf> = BTreeSet::new();
         for rel in changed {
             match layout.classify(rel) {
                 Source::Template(name) => sources.templates.push(name),
@@ -331,22 +352,30 @@ impl Preview {
                     _ => continue,
                 },
                 Source::OtherContent(c) => {
-                    // A directory created, moved or deleted as a whole: every document in it,
-                    // on disk now or in the graph before.
-                    let before = documents.len();
-                    let nodes = &self.project.site.nodes;
-                    let in_graph = nodes.iter().filter(|n| n.doc.source.starts_with(&c));
+                    // A file beside the pages, or a directory created, moved or deleted as a
+                    // whole: every document and asset in it, on disk now or in the graph before.
+                    let before = documents.len() + assets.len();
+                    let site = &self.project.site;
+                    let in_graph = site.nodes.iter().filter(|n| n.doc.source.starts_with(&c));
                     documents.extend(in_graph.map(|n| n.doc.source.clone()));
-                    if root.join(CONTENT_DIR).join(&c).is_dir() {
-                        let (on_disk, _, _) = content::discover(root, config);
+                    assets.extend(site.assets.sources().filter(|s| s.starts_with(&c)).cloned());
+                    let on_disk = root.join(CONTENT_DIR).join(&c);
+                    if on_disk.is_dir() {
+                        let (found, _) = content::discover(root, config);
                         documents.extend(
-                            on_disk
+                            found
+                                .markdown
                                 .into_iter()
                                 .map(|(p, _, _)| p)
                                 .filter(|p| p.starts_with(&c)),
                         );
+                        assets.extend(found.assets.into_iter().filter(|p| p.starts_with(&c)));
+                    } else if on_disk.is_file()
+                        && content::classify(config, &c) == Ok(SourceKind::Asset)
+                    {
+                        assets.insert(c);
                     }
-                    if documents.len() == before {
+                    if documents.len() + assets.len() == before {
                         // A file that is not content.
                         continue;
                     }
@@ -359,7 +388,77 @@ impl Preview {
         }
         sources.css_only &= sources.statics;
         sources.documents = documents.into_iter().collect();
+        sources.assets = assets.into_iter().collect();
         sources
+    }
+
+    /// Loads the changed files beside the pages (`None`: gone).
+    fn load_assets(
+        &self,
+        changed: &[PathBuf],
+    ) -> Result<Vec<(PathBuf, Option<Asset>)>, Diagnostics> {
+        let root = self.root();
+        let config = &self.project.config;
+        let (on_disk, gone): (Vec<PathBuf>, Vec<PathBuf>) =
+            changed.iter().cloned().partition(|c| {
+                root.join(CONTENT_DIR).join(c).is_file()
+                    && content::classify(config, c) == Ok(SourceKind::Asset)
+            });
+        let (loaded, diags) = content::assets::load_assets(root, &on_disk);
+        if diags.has_errors() {
+            return Err(diags.sorted());
+        }
+        let mut all: Vec<(PathBuf, Option<Asset>)> = loaded
+            .into_iter()
+            .map(|a| (a.source.clone(), Some(a)))
+            .collect();
+        all.extend(gone.into_iter().map(|g| (g, None)));
+        Ok(all)
+    }
+
+    /// Puts changed assets into the graph and renders the Markdown of every page that shows or
+    /// links to one of them (or could: a page that asked for `formular.de.png` when only
+    /// `formular.png` existed) again.
+    fn apply_assets(
+        &mut self,
+        loaded: Vec<(PathBuf, Option<Asset>)>,
+        change: &mut Change,
+    ) -> Result<(), Diagnostics> {
+        let mut changed: HashSet<PathBuf> = HashSet::new();
+        for (source, asset) in loaded {
+            if self.project.site.assets.replace(&source, asset) {
+                changed.insert(source);
+            }
+        }
+        if changed.is_empty() {
+            return Ok(());
+        }
+        change.assets = true;
+        self.dirty = true;
+        let site = &self.project.site;
+        let mut ids: Vec<NodeId> = self
+            .project
+            .markdown
+            .iter()
+            .filter(|(_, r)| r.asset_refs.iter().any(|a| changed.contains(a)))
+            .filter_map(|(s, _)| site.by_source.get(s).copied())
+            .collect();
+        ids.sort_unstable();
+        let (rendered, mut diags) = render_markdown(site, &self.project.highlighter, &ids);
+        self.project.markdown.extend(rendered);
+        diags.extend(self.project.check_anchor_links());
+        if diags.has_errors() {
+            return Err(diags.sorted());
+        }
+        let sources: Vec<PathBuf> = ids
+            .iter()
+            .map(|&id| site.node(id).doc.source.clone())
+            .collect();
+        self.project
+            .warnings
+            .replace_markdown(sources.iter(), diags);
+        change.bodies.extend(ids);
+        Ok(())
     }
 
     /// Puts reloaded documents into the graph and renders their Markdown again; notes in
@@ -418,7 +517,9 @@ impl Preview {
             .warnings
             .replace_markdown(rendered_sources.iter().chain(gone), diags);
         timing("apply_documents: markdown");
-        change.bodies = to_render;
+        change.bodies.extend(to_render);
+        change.bodies.sort_unstable();
+        change.bodies.dedup();
         describe_documents(change, graph_change, site, &loaded, &old_docs);
         Ok(())
     }

@@ -78,14 +78,14 @@ fn page_template(name: &str, lang: &str) -> String {
         (
             "Widerspruch gegen KI-Training",
             format!(
-                "## So widersprechen Sie\n\n1. {p}: erster Schritt\n2. {p}: zweiter Schritt\n\n## Was der Widerspruch nicht abdeckt\n\n{p}\n"
+                "<!-- Screenshots: neben diese Datei legen, z. B. {name}/formular.de.png (eine Datei je Sprache) oder {name}/formular.png (für alle), und einbinden mit ![Was das Bild zeigt]({name}/formular.png) -->\n\n## So widersprechen Sie\n\n1. {p}: erster Schritt\n2. {p}: zweiter Schritt\n\n## Was der Widerspruch nicht abdeckt\n\n{p}\n"
             ),
         )
     } else {
         (
             "Objecting to AI training",
             format!(
-                "## How to object\n\n1. {p}: first step\n2. {p}: second step\n\n## What the objection does not cover\n\n{p}\n"
+                "<!-- Screenshots: save them beside this file, e.g. {name}/form.en.png (one per language) or {name}/form.png (shared), and show them with ![What the image shows]({name}/form.png) -->\n\n## How to object\n\n1. {p}: first step\n2. {p}: second step\n\n## What the objection does not cover\n\n{p}\n"
             ),
         )
     };

@@ -30,7 +30,7 @@ fn real_world_pages_build_clean_in_both_languages() {
         "<td><kbd>Strg</kbd> + <kbd>,</kbd></td>",
         "öffnet die Einstellungen<br>in einem neuen Tab",
         r#"<abbr title="Datenschutz-Grundverordnung">DSGVO</abbr> Art. 21<sup>1</sup>"#,
-        r#"<img src="/optout/bilder/einstellungen.png" alt="Der Einstellungsdialog mit dem Schalter »KI-Training«" width="640" height="400">"#,
+        r#"<img src="/optout/bilder/einstellungen.png" alt="Der Einstellungsdialog mit dem Schalter »KI-Training«" width="640" height="400" loading="lazy" decoding="async">"#,
         r#"<figcaption>Der Dialog <span class="filename">Einstellungen</span> (Stand: <mark>Mai 2025</mark>)</figcaption>"#,
         r#"<a id="formular"></a>"#,
         "<details>\n<summary>Für Fortgeschrittene: per API</summary>",
@@ -72,7 +72,45 @@ fn real_world_pages_build_clean_in_both_languages() {
         "{home}"
     );
 
+    // Screenshots beside the page: the language's own variant, with its size; the first image
+    // of the page loads at once, the others lazily. One file, one URL, for both languages.
+    let tree = f.tree("public/media");
+    let shared: Vec<&String> = tree.keys().filter(|k| k.starts_with("schalter.")).collect();
+    assert_eq!(shared.len(), 1, "{tree:?}");
+    let shared = format!("/optout/media/{}", shared[0]);
+    let de_shot = tree
+        .keys()
+        .find(|k| k.starts_with("datenschutz.de."))
+        .unwrap();
+    assert!(
+        de.contains(&format!(
+            r#"<img src="/optout/media/{de_shot}" alt="Die Seite »Datenschutz« mit dem Schalter »KI-Training«" width="480" height="300" decoding="async">"#
+        )),
+        "{de}"
+    );
+    assert!(
+        de.contains(&format!(
+            r#"<img src="{shared}" alt="Schalter" width="120" height="60" loading="lazy" decoding="async">"#
+        )),
+        "{de}"
+    );
     let en = f.public("en/guides/account/index.html");
+    let en_shot = tree
+        .keys()
+        .find(|k| k.starts_with("datenschutz.en."))
+        .unwrap();
+    assert!(
+        en.contains(&format!(
+            r#"<img src="/optout/media/{en_shot}" alt="The “Privacy” page with the “AI training” switch" width="480" height="300" decoding="async">"#
+        )),
+        "{en}"
+    );
+    assert!(
+        en.contains(&format!(
+            r#"<img src="{shared}" alt="switch" title="the switch" width="120" height="60" loading="lazy" decoding="async">"#
+        )),
+        "{en}"
+    );
     assert!(
         en.contains("<details open=\"\">\n<summary>Optional: check the result</summary>"),
         "{en}"

@@ -494,3 +494,32 @@ fn updates_load_like_build_drafts_orphans_and_warnings() {
         built.stderr
     );
 }
+
+#[test]
+fn plan_of_an_asset_change_is_the_media_files_and_the_pages_showing_it() {
+    let f = Fixture::new("bilingual");
+    f.write_bytes("content/guides/formular.pdf", b"%PDF-1.4");
+    let project = Project::load_graph(options(&f)).unwrap();
+    let id = node(&project, "guides/facebook.de.md");
+    let change = Change {
+        bodies: vec![id],
+        assets: true,
+        ..Change::default()
+    };
+    let plan = planned(&project, &change);
+    let media: Vec<&String> = plan.iter().filter(|p| p.starts_with("media/")).collect();
+    assert_eq!(media.len(), 1, "{plan:?}");
+    assert!(media[0].starts_with("media/formular.") && media[0].ends_with(".pdf"));
+    assert_eq!(plan.len(), 2, "{plan:?}");
+    assert!(plan.contains(&"de/anleitungen/facebook/index.html".to_string()));
+    // A body edit alone publishes no file again.
+    let body_only = Change {
+        bodies: vec![id],
+        ..Change::default()
+    };
+    assert!(
+        !planned(&project, &body_only)
+            .iter()
+            .any(|p| p.starts_with("media/"))
+    );
+}

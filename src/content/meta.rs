@@ -557,8 +557,11 @@ fn validate_guide(
     })
 }
 
+/// An absolute web address: the site-wide URL policy ([`check_url`](crate::markdown::sanitize::check_url),
+/// the one Markdown links follow) and, stricter for front matter, `http(s)://` with a host.
 fn is_web_url(url: &str) -> bool {
-    (url.starts_with("https://") || url.starts_with("http://"))
+    crate::markdown::sanitize::check_url(url).is_ok()
+        && (url.starts_with("https://") || url.starts_with("http://"))
         && url.len() > "https://".len()
         && !url.contains([' ', '"', '<', '>'])
 }

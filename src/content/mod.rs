@@ -1,6 +1,7 @@
 //! Content stage: discovers `content/`, reads each Markdown file with its optional language-neutral
 //! `.yaml`, and turns them into typed [`Document`]s. Nothing here knows about URLs or templates.
 
+pub mod assets;
 pub mod front_matter;
 pub mod meta;
 
@@ -10,6 +11,7 @@ use rayon::prelude::*;
 
 use crate::config::{Config, Lang};
 use crate::error::{Diagnostic, Diagnostics};
+pub use assets::{Asset, ImageSize};
 pub use meta::{
     Audience, Certainty, DocKind, GuideMeta, OptOut, OptOutMethod, PageMeta, Source, SourceDate,
 };
@@ -115,6 +117,8 @@ pub enum SourceKind {
     Neutral {
         key: DocKey,
     },
+    /// Any other file: a screenshot, a PDF, published for the pages that link to it.
+    Asset,
     /// Editor backups, hidden files and other files that are not content.
     Ignored,
 }
@@ -153,7 +157,7 @@ pub fn classify(config: &Config, rel: &Path) -> Result<SourceKind, Diagnostic> {
         });
     }
     let Some(stem) = file_name.strip_suffix(".md") else {
-        return Ok(SourceKind::Ignored);
+        return Ok(SourceKind::Asset);
     };
     let langs: Vec<&str> = config.langs().map(Lang::as_str).collect();
     match stem.rsplit_once('.') {
@@ -188,34 +192,42 @@ pub fn classify(config: &Config, rel: &Path) -> Result<SourceKind, Diagnostic> {
     }
 }
 
-/// Every Markdown file under `content/`, sorted, and the problems found while walking.
-pub fn discover(
-    root: &Path,
-    config: &Config,
-) -> (Vec<(PathBuf, DocKey, Lang)>, Vec<DocKey>, Diagnostics) {
+/// What is under `content/`, sorted by path: the Markdown files, the keys of the metadata files
+/// and the assets (content-relative).
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub markdown: Vec<(PathBuf, DocKey, Lang)>,
+    pub neutral: Vec<DocKey>,
+    pub assets: Vec<PathBuf>,
+}
+
+/// Every file under `content/`, sorted, and the problems found while walking.
+pub fn discover(root: &Path, config: &Config) -> (Discovered, Diagnostics) {
     let content = root.join(CONTENT_DIR);
     let mut diags = Diagnostics::new();
-    let mut markdown = Vec::new();
-    let mut neutral = Vec::new();
+    let mut found = Discovered::default();
     if !content.is_dir() {
         diags.push(
             Diagnostic::error(CONTENT_DIR, "no content/ directory")
                 .hint("create content/_index.de.md (and one per language) for the home pages"),
         );
-        return (markdown, neutral, diags);
+        return (found, diags);
     }
     for file in site_files(root, Path::new(CONTENT_DIR), &mut diags) {
         let Ok(rel) = file.strip_prefix(&content) else {
             continue;
         };
         match classify(config, rel) {
-            Ok(SourceKind::Markdown { key, lang }) => markdown.push((rel.to_path_buf(), key, lang)),
-            Ok(SourceKind::Neutral { key }) => neutral.push(key),
+            Ok(SourceKind::Markdown { key, lang }) => {
+                found.markdown.push((rel.to_path_buf(), key, lang))
+            }
+            Ok(SourceKind::Neutral { key }) => found.neutral.push(key),
+            Ok(SourceKind::Asset) => found.assets.push(rel.to_path_buf()),
             Ok(SourceKind::Ignored) => {}
             Err(d) => diags.push(d),
         }
     }
-    (markdown, neutral, diags)
+    (found, diags)
 }
 
 /// Every file below `root/dir`, sorted by name, following symbolic links that stay inside the site.
@@ -270,30 +282,57 @@ pub fn inside_root(root: &Path, path: &Path) -> bool {
     }
 }
 
-/// Loads all documents; drafts are left out unless `opts.drafts`. Documents that failed are
-/// left out too; their errors are in the diagnostics, with the warnings.
-pub fn load_all(root: &Path, config: &Config, opts: LoadOptions) -> (Vec<Document>, Diagnostics) {
-    let (markdown, neutral, mut diags) = discover(root, config);
-    let results: Vec<Result<(Option<Document>, Diagnostics), Diagnostics>> = markdown
-        .par_iter()
-        .map(|(rel, key, lang)| load_published(root, config, rel, key, lang, opts))
-        .collect();
-    let mut docs = Vec::with_capacity(results.len());
+/// Everything under `content/`, loaded.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub docs: Vec<Document>,
+    pub assets: Vec<Asset>,
+    /// Errors that leave the documents whole (placeholders left, in `check`): the later stages
+    /// still run, so their problems are reported with these. Not in `diags`.
+    pub deferred: Diagnostics,
+}
+
+/// Loads all documents and assets; drafts are left out unless `opts.drafts`. Documents that
+/// failed are left out too; their errors are in the diagnostics, with the warnings.
+pub fn load_all(root: &Path, config: &Config, opts: LoadOptions) -> (Loaded, Diagnostics) {
+    let (found, mut diags) = discover(root, config);
+    let (results, (assets, asset_diags)) = rayon::join(
+        || {
+            found
+                .markdown
+                .par_iter()
+                .map(|(rel, key, lang)| load_published(root, config, rel, key, lang, opts))
+                .collect::<Vec<Result<(Option<Document>, Diagnostics), Diagnostics>>>()
+        },
+        || assets::load_assets(root, &found.assets),
+    );
+    diags.extend(asset_diags);
+    let mut loaded = Loaded {
+        docs: Vec::with_capacity(results.len()),
+        assets,
+        deferred: Diagnostics::new(),
+    };
     for r in results {
         match r {
-            Ok((doc, warnings)) => {
-                diags.extend(warnings);
-                docs.extend(doc);
+            Ok((doc, notes)) => {
+                for d in notes.0 {
+                    if d.is_error() {
+                        loaded.deferred.push(d);
+                    } else {
+                        diags.push(d);
+                    }
+                }
+                loaded.docs.extend(doc);
             }
             Err(e) => diags.extend(e),
         }
     }
-    for key in neutral {
-        if !markdown.iter().any(|(_, k, _)| *k == key) {
+    for key in found.neutral {
+        if !found.markdown.iter().any(|(_, k, _)| *k == key) {
             diags.push(orphan_metadata(&key));
         }
     }
-    (docs, diags)
+    (loaded, diags)
 }
 
 /// Loads the given Markdown sources (content-relative) again, exactly as [`load_all`] would
@@ -458,11 +497,9 @@ pub fn load_document(
         body: split.body.to_string(),
         body_line: split.body_line,
     };
-    if notes.has_errors() {
-        Err(notes)
-    } else {
-        Ok((doc, notes))
-    }
+    // Placeholder errors (`check`) leave the document whole: the caller decides whether they
+    // stop the build, so that they never hide the problems of later stages.
+    Ok((doc, notes))
 }
 
 fn parse_raw(t: &MetaText) -> Result<RawMeta, Diagnostic> {

@@ -36,6 +36,11 @@ pub struct Rendered {
     /// Source paths this body links to: when one of their URLs changes, this body is re-rendered.
     pub link_targets: Vec<PathBuf>,
     pub external_links: Vec<ExternalLink>,
+    /// Assets (content-relative) this body links to or shows.
+    pub assets: Vec<PathBuf>,
+    /// Every asset path a link on this body could have meant (`formular.de.png` and
+    /// `formular.png`), found or not: when one comes, changes or goes, the body is rendered again.
+    pub asset_refs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -86,6 +91,8 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
     let mut html_block: Option<RawHtmlRun> = None;
     let mut headings: Vec<(u8, String, String)> = Vec::new();
     let mut passed_raw_html = false;
+    // A Markdown image being read: its target and the events of its alt text.
+    let mut image: Option<PendingImage> = None;
     // Positions in `events` of highlighted code blocks (trusted HTML built from escaped text).
     let mut code_blocks: Vec<usize> = Vec::new();
     let ctx = LinkContext {
@@ -93,6 +100,7 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
         id,
         file: &file,
         lines: &lines,
+        images: std::cell::Cell::new(0),
     };
 
     for (event, range) in Parser::new_ext(&doc.body, options()).into_offset_iter() {
@@ -191,19 +199,49 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
                     id: link_id,
                 })
             }
+            // An image in an image's alt text is only text there.
+            Event::Start(Tag::Image { .. }) if image.is_some() => {
+                if let Some(pending) = &mut image {
+                    pending.depth += 1;
+                }
+                continue;
+            }
+            Event::End(TagEnd::Image) if image.as_ref().is_some_and(|i| i.depth > 0) => {
+                if let Some(pending) = &mut image {
+                    pending.depth -= 1;
+                }
+                continue;
+            }
             Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id: image_id,
+                dest_url, title, ..
             }) => {
-                let dest = ctx.image(&dest_url, range.start, &mut out, &mut diags);
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: dest.map(CowStr::from).unwrap_or(dest_url),
-                    title,
-                    id: image_id,
-                })
+                let target = ctx.image(&dest_url, range.start, &mut out, &mut diags);
+                image = Some(PendingImage {
+                    target,
+                    title: title.to_string(),
+                    offset: range.start,
+                    alt: Vec::new(),
+                    depth: 0,
+                });
+                continue;
+            }
+            Event::End(TagEnd::Image) => {
+                let Some(pending) = image.take() else {
+                    continue;
+                };
+                let alt = plain_text(&pending.alt);
+                if alt.is_empty() {
+                    diags.push(ctx.error(
+                        pending.offset,
+                        "image without alt text".into(),
+                        "describe what the image shows for readers who cannot see it: `![Das Formular mit dem Feld »E-Mail«](formular.png)`",
+                    ));
+                }
+                Event::InlineHtml(CowStr::from(ctx.img_tag(
+                    &pending.target,
+                    &alt,
+                    &pending.title,
+                )))
             }
             Event::Text(t) => {
                 out.word_count += t.split_whitespace().count();
@@ -242,6 +280,10 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
             }
             other => other,
         };
+        if let Some(pending) = &mut image {
+            pending.alt.push(event);
+            continue;
+        }
         match &mut heading {
             Some((_, _, inner)) => inner.push(event),
             None => events.push(event),
@@ -269,6 +311,26 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
         html
     };
     (out, diags)
+}
+
+/// A Markdown image whose alt text is being read.
+struct PendingImage<'a> {
+    target: ImageTarget,
+    title: String,
+    offset: usize,
+    alt: Vec<Event<'a>>,
+    /// Images nested in the alt text (shown as their text only).
+    depth: usize,
+}
+
+/// Where an image's `src` points, and its size when it is a file of the site.
+#[derive(Debug, Default, Clone)]
+pub struct ImageTarget {
+    /// The `src` to write: rewritten for the site's base path; `None` keeps the source's.
+    pub src: Option<String>,
+    /// The source's `src`, for when it is not rewritten.
+    pub written: String,
+    pub size: Option<crate::content::ImageSize>,
 }
 
 /// Defence in depth for a body that carried raw HTML: the whole body goes through the sanitizer,
@@ -334,14 +396,15 @@ fn raw_html(
         return String::new();
     }
     // Links in HTML are checked and rewritten like Markdown links, located at their tag.
-    let clean = sanitize::clean_raw_html(&run.text, &mut |element, attribute, url, at| {
-        let offset = run.body_offset(at);
-        match (element, attribute) {
-            ("a", "href") => ctx.link(url, offset, out, same_page, diags),
-            ("img", "src") => ctx.image(url, offset, out, diags),
-            _ => None,
-        }
-    });
+    let mut hooks = HtmlHooks {
+        run,
+        ctx,
+        out: &mut *out,
+        same_page,
+        diags: &mut *diags,
+        image: None,
+    };
+    let clean = sanitize::clean_raw_html(&run.text, &mut hooks);
     for (offset, refusal) in clean.refusals {
         let (line, column) = ctx
             .lines
@@ -356,12 +419,76 @@ fn raw_html(
     clean.html
 }
 
+/// Checks and rewrites the links and images of raw HTML as [`LinkContext`] does Markdown's.
+struct HtmlHooks<'r, 'c> {
+    run: &'r RawHtmlRun,
+    ctx: &'r LinkContext<'c>,
+    out: &'r mut Rendered,
+    same_page: &'r mut Vec<(String, usize)>,
+    diags: &'r mut Diagnostics,
+    /// The `src` of the `<img>` being read.
+    image: Option<ImageTarget>,
+}
+
+impl sanitize::RawHtmlHooks for HtmlHooks<'_, '_> {
+    fn url(&mut self, element: &str, attribute: &str, url: &str, at: usize) -> Option<String> {
+        let offset = self.run.body_offset(at);
+        match (element, attribute) {
+            ("a", "href") => self
+                .ctx
+                .link(url, offset, self.out, self.same_page, self.diags),
+            ("img", "src") => {
+                let target = self.ctx.image(url, offset, self.out, self.diags);
+                let src = target.src.clone();
+                self.image = Some(target);
+                src
+            }
+            _ => None,
+        }
+    }
+
+    fn finish_tag(&mut self, element: &str, attributes: &[(&str, &str)]) -> sanitize::FinishTag {
+        if element != "img" {
+            return sanitize::FinishTag::default();
+        }
+        let target = self.image.take().unwrap_or_default();
+        let has = |name: &str| attributes.iter().any(|(n, _)| *n == name);
+        let alt = attributes
+            .iter()
+            .find(|(n, _)| *n == "alt")
+            .map_or("", |(_, v)| v.trim());
+        let refusal = alt.is_empty().then(|| sanitize::Refusal {
+            message: "image without alt text".into(),
+            hint: "describe what the image shows for readers who cannot see it: `alt=\"Das Formular mit dem Feld »E-Mail«\"`".into(),
+        });
+        let mut added = Vec::new();
+        // The author's own size wins (a screenshot at half its pixels for sharp text).
+        if let Some(size) = target.size.filter(|_| !has("width") && !has("height")) {
+            added.push(("width", size.width.to_string()));
+            added.push(("height", size.height.to_string()));
+        }
+        let (loading, decoding) = self.ctx.next_image();
+        if let Some(l) = loading.filter(|_| !has("loading")) {
+            added.push(("loading", l.to_string()));
+        }
+        if !has("decoding") {
+            added.push(("decoding", decoding.to_string()));
+        }
+        sanitize::FinishTag {
+            attributes: added,
+            refusal,
+        }
+    }
+}
+
 /// What resolving a link needs to know about the page it is on.
 struct LinkContext<'a> {
     site: &'a Site,
     id: NodeId,
     file: &'a std::path::Path,
     lines: &'a LineIndex,
+    /// Images so far on the page: the first one is above the fold and loads at once.
+    images: std::cell::Cell<usize>,
 }
 
 impl LinkContext<'_> {
@@ -391,6 +518,13 @@ impl LinkContext<'_> {
         let node = site.node(self.id);
         let line = self.lines.line(offset);
         match links::classify_on(dest, Some(&site.config.base_url)) {
+            LinkKind::Internal {
+                path,
+                fragment,
+                content_root: true,
+            } if !path.ends_with(".md") => self
+                .asset(path, true, offset, out, diags)
+                .map(|(url, _)| with_suffix(url, None, fragment)),
             LinkKind::Internal {
                 path,
                 fragment,
@@ -433,10 +567,12 @@ impl LinkContext<'_> {
                     ));
                     return None;
                 };
-                // Files beside pages are not published yet: a relative link to one is left
-                // as written rather than reported as broken.
+                // A file name (`vorlage.pdf`) is a file beside the page, like in every Markdown
+                // preview; a static file reached by a relative URL still works.
                 if looks_like_file(path) && links::resolve_url(site, &joined).is_err() {
-                    return None;
+                    return self
+                        .asset(path, false, offset, out, diags)
+                        .map(|(url, _)| with_suffix(url, query, fragment));
                 }
                 self.site_url(&joined, query, fragment, offset, out, same_page, diags)
             }
@@ -506,26 +642,185 @@ impl LinkContext<'_> {
         with_suffix(self.site.config.path_url(&target_node.url), query, fragment)
     }
 
-    /// Checks an image source; root-relative and own-site URLs are checked like links.
+    /// Checks an image source: a file beside the page (with its size), a file of the site;
+    /// never another site, which the reader's browser would have to ask for the image.
     fn image(
         &self,
         dest: &str,
         offset: usize,
         out: &mut Rendered,
         diags: &mut Diagnostics,
-    ) -> Option<String> {
+    ) -> ImageTarget {
+        let mut target = ImageTarget {
+            written: dest.to_string(),
+            ..ImageTarget::default()
+        };
         if let Err(r) = sanitize::check_url(dest) {
             diags.push(self.error(offset, format!("image: {}", r.message), &r.hint));
-            return Some(String::new());
+            target.src = Some(String::new());
+            return target;
         }
+        let file_of = |path: &str, from_root: bool, out: &mut Rendered, diags: &mut Diagnostics| {
+            self.asset(path, from_root, offset, out, diags)
+        };
         match links::classify_on(dest, Some(&self.site.config.base_url)) {
             LinkKind::SiteUrl {
                 path,
                 query,
                 fragment,
-            } => self.site_url(&path, query, fragment, offset, out, &mut Vec::new(), diags),
-            _ => None,
+            } => {
+                target.src =
+                    self.site_url(&path, query, fragment, offset, out, &mut Vec::new(), diags);
+                target.size = self.static_size(&path);
+            }
+            LinkKind::External => {
+                let host = dest
+                    .split_once("//")
+                    .map_or(dest, |(_, rest)| rest.split('/').next().unwrap_or(rest));
+                diags.push(self.error(
+                    offset,
+                    format!("image from another site ({host}): every reader's browser would request it there"),
+                    "download the file, save it beside the page (content/…/bild.png) and write ![what it shows](bild.png)",
+                ));
+            }
+            LinkKind::RelativeUrl { path, .. } => {
+                let joined = links::join_url(&self.site.node(self.id).url, path);
+                match joined.and_then(|j| links::resolve_url(self.site, &j).ok()) {
+                    Some(found) => {
+                        target.size = self.static_size(&found.path);
+                        target.src = Some(self.site.config.path_url(&found.path));
+                    }
+                    None => {
+                        if let Some((url, size)) = file_of(path, false, out, diags) {
+                            target.src = Some(url);
+                            target.size = size;
+                        }
+                    }
+                }
+            }
+            LinkKind::Internal {
+                path,
+                content_root: true,
+                ..
+            } if !path.ends_with(".md") => {
+                if let Some((url, size)) = file_of(path, true, out, diags) {
+                    target.src = Some(url);
+                    target.size = size;
+                }
+            }
+            LinkKind::Internal { path, .. } => diags.push(self.error(
+                offset,
+                format!("image: {path} is a page, not an image file"),
+                "show an image file: ![what it shows](bild.png)",
+            )),
+            LinkKind::SamePage(_) => {}
         }
+        target
+    }
+
+    /// The file beside the pages a link means: its URL under the base path and its size. A
+    /// missing file is an error at the link.
+    fn asset(
+        &self,
+        path: &str,
+        from_root: bool,
+        offset: usize,
+        out: &mut Rendered,
+        diags: &mut Diagnostics,
+    ) -> Option<(String, Option<crate::content::ImageSize>)> {
+        let node = self.site.node(self.id);
+        let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        let dir = if from_root {
+            std::path::Path::new("")
+        } else {
+            node.doc.source.parent().unwrap_or(std::path::Path::new(""))
+        };
+        let Some(lookup) = self
+            .site
+            .assets
+            .lookup(&self.site.config, dir, &decoded, node.lang())
+        else {
+            diags.push(self.error(
+                offset,
+                format!("link to {path} points outside content/"),
+                "put the file beside the page and link it by its name: [Vorlage](vorlage.pdf)",
+            ));
+            return None;
+        };
+        out.asset_refs.extend(lookup.candidates.iter().cloned());
+        let Some(found) = lookup.found else {
+            let wanted = lookup.candidates.last().cloned().unwrap_or_default();
+            let shown = std::path::Path::new(crate::content::CONTENT_DIR).join(&wanted);
+            let variants = match lookup
+                .candidates
+                .first()
+                .filter(|_| lookup.candidates.len() > 1)
+            {
+                Some(v) => format!(
+                    " (or {} for this language only)",
+                    v.file_name()
+                        .map(|n| n.to_string_lossy())
+                        .unwrap_or_default()
+                ),
+                None => String::new(),
+            };
+            diags.push(self.error(
+                offset,
+                format!("link to {}, which does not exist", shown.display()),
+                &format!(
+                    "save the file as {}{variants}, or correct the name",
+                    shown.display()
+                ),
+            ));
+            return None;
+        };
+        out.assets.push(found.file.source.clone());
+        Some((self.site.config.path_url(&found.path), found.file.size))
+    }
+
+    /// The size of a static image (`/bilder/x.png`, also under the base path) a page shows.
+    fn static_size(&self, path: &str) -> Option<crate::content::ImageSize> {
+        let found = links::resolve_url(self.site, path).ok()?;
+        let name = found.path.trim_start_matches('/');
+        self.site.static_image_sizes.get(name).copied()
+    }
+
+    /// `loading` and `decoding` of the next image on the page: the first one is above the fold
+    /// and loads at once; the others wait until the reader scrolls near them.
+    fn next_image(&self) -> (Option<&'static str>, &'static str) {
+        let n = self.images.get();
+        self.images.set(n + 1);
+        ((n > 0).then_some("lazy"), "async")
+    }
+
+    /// A Markdown image as HTML: size, lazy loading and async decoding added.
+    fn img_tag(&self, target: &ImageTarget, alt: &str, title: &str) -> String {
+        let src = target.src.as_deref().unwrap_or(&target.written);
+        let mut tag = String::with_capacity(src.len() + alt.len() + 80);
+        tag.push_str("<img src=\"");
+        crate::html::escape_html_into(src, &mut tag);
+        tag.push_str("\" alt=\"");
+        crate::html::escape_html_into(alt, &mut tag);
+        tag.push('"');
+        if !title.is_empty() {
+            tag.push_str(" title=\"");
+            crate::html::escape_html_into(title, &mut tag);
+            tag.push('"');
+        }
+        if let Some(size) = target.size {
+            use std::fmt::Write;
+            let _ = write!(tag, " width=\"{}\" height=\"{}\"", size.width, size.height);
+        }
+        let (loading, decoding) = self.next_image();
+        if let Some(l) = loading {
+            tag.push_str(" loading=\"");
+            tag.push_str(l);
+            tag.push('"');
+        }
+        tag.push_str(" decoding=\"");
+        tag.push_str(decoding);
+        tag.push_str("\">");
+        tag
     }
 }
 

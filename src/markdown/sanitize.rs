@@ -167,10 +167,35 @@ pub struct CleanHtml {
     pub refusals: Vec<(usize, Refusal)>,
 }
 
-/// Called for every URL attribute that passed the URL policy, with the element, the attribute,
-/// the value and the byte offset of the tag: returns a replacement (a site URL rewritten for the
-/// base path) or `None` to keep the value. Link checking lives with the caller.
-pub type UrlHook<'h> = dyn FnMut(&str, &str, &str, usize) -> Option<String> + 'h;
+/// What the caller adds to the policy: link checking and image sizes live with the caller.
+pub trait RawHtmlHooks {
+    /// Called for every URL attribute that passed the URL policy, with the element, the
+    /// attribute, the value and the byte offset of the tag: returns a replacement (a site URL
+    /// rewritten for the base path) or `None` to keep the value.
+    fn url(&mut self, element: &str, attribute: &str, value: &str, at: usize) -> Option<String>;
+
+    /// Called at the end of every allowed start tag with the attributes it kept (after
+    /// [`RawHtmlHooks::url`]): attributes to add (`width`, `loading` on `<img>`) and a refusal.
+    fn finish_tag(&mut self, _element: &str, _attributes: &[(&str, &str)]) -> FinishTag {
+        FinishTag::default()
+    }
+}
+
+/// What [`RawHtmlHooks::finish_tag`] adds to a start tag.
+#[derive(Debug, Default)]
+pub struct FinishTag {
+    pub attributes: Vec<(&'static str, String)>,
+    pub refusal: Option<Refusal>,
+}
+
+/// A closure is a URL hook that adds nothing to tags.
+impl<F: FnMut(&str, &str, &str, usize) -> Option<String>> RawHtmlHooks for F {
+    fn url(&mut self, element: &str, attribute: &str, value: &str, at: usize) -> Option<String> {
+        self(element, attribute, value, at)
+    }
+}
+
+pub type UrlHook<'h> = dyn RawHtmlHooks + 'h;
 
 /// Tokenizes `src` (a run of raw HTML from Markdown) and applies the policy to it.
 pub fn clean_raw_html(src: &str, url_hook: &mut UrlHook<'_>) -> CleanHtml {
@@ -329,6 +354,7 @@ fn write_start_tag(
     };
     out.html.push('<');
     out.html.push_str(name);
+    let mut kept: Vec<(&str, String)> = Vec::with_capacity(attrs.len());
     for attr in attrs {
         let attr_name: &str = &attr.name.local;
         let value: &str = &attr.value;
@@ -349,7 +375,7 @@ fn write_start_tag(
             continue;
         }
         let rewritten = if URL_ATTRIBUTES.contains(&attr_name) {
-            url_hook(name, attr_name, value, at)
+            url_hook.url(name, attr_name, value, at)
         } else {
             None
         };
@@ -357,6 +383,15 @@ fn write_start_tag(
         if attr_name == "id" || (name == "a" && attr_name == "name") {
             out.ids.push(value.to_string());
         }
+        kept.push((attr_name, value.to_string()));
+    }
+    let kept_refs: Vec<(&str, &str)> = kept.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let finish = url_hook.finish_tag(name, &kept_refs);
+    if let Some(r) = finish.refusal {
+        out.refusals.push((at, r));
+    }
+    let added = finish.attributes.iter().map(|(n, v)| (*n, v.as_str()));
+    for (attr_name, value) in kept_refs.iter().copied().chain(added) {
         out.html.push(' ');
         out.html.push_str(attr_name);
         out.html.push_str("=\"");
@@ -364,6 +399,97 @@ fn write_start_tag(
         out.html.push('"');
     }
     out.html.push('>');
+}
+
+/// An SVG file beside the pages, as far as publishing it is concerned.
+#[derive(Debug, Default)]
+pub struct SvgCheck {
+    /// Width and height from the `<svg>` element: `width`/`height` in pixels, else the
+    /// `viewBox`.
+    pub size: Option<(u32, u32)>,
+    /// What would run code when the file is opened on its own (an `<img>` never runs it, but
+    /// the file is published on the site's origin): scripts, event handlers, embedded HTML,
+    /// `javascript:` links.
+    pub refusals: Vec<Refusal>,
+}
+
+/// Reads an SVG with the HTML tokenizer (the tags and attributes are what matters here) and
+/// finds its size and anything that could run code.
+pub fn check_svg(text: &str) -> SvgCheck {
+    struct Sink(RefCell<SvgCheck>, RefCell<bool>);
+    impl TokenSink for Sink {
+        type Handle = ();
+        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+            let Token::TagToken(tag) = token else {
+                return TokenSinkResult::Continue;
+            };
+            if tag.kind == TagKind::EndTag {
+                return TokenSinkResult::Continue;
+            }
+            let mut check = self.0.borrow_mut();
+            let name: &str = &tag.name;
+            if matches!(
+                name,
+                "script" | "foreignobject" | "iframe" | "embed" | "object"
+            ) {
+                check.refusals.push(Refusal {
+                    message: format!("the SVG contains `<{name}>`, which can run code"),
+                    hint: "export the drawing again as plain SVG (Inkscape: \"Optimized SVG\"), or as PNG".into(),
+                });
+            }
+            for attr in &tag.attrs {
+                let attr_name: &str = &attr.name.local;
+                let href = attr_name == "href" || attr_name.ends_with(":href");
+                if attr_name.starts_with("on") || (href && check_url(&attr.value).is_err()) {
+                    check.refusals.push(Refusal {
+                        message: format!(
+                            "the SVG's `<{name}>` has `{attr_name}`, which can run code"
+                        ),
+                        hint: "remove the attribute, or export the drawing again as PNG".into(),
+                    });
+                }
+            }
+            let mut first = self.1.borrow_mut();
+            if name == "svg" && tag.kind == TagKind::StartTag && !*first {
+                *first = true;
+                let attr = |n: &str| {
+                    tag.attrs
+                        .iter()
+                        .find(|a| &*a.name.local == n)
+                        .map(|a| a.value.to_string())
+                };
+                let pixels = |v: Option<String>| {
+                    v.and_then(|v| {
+                        let v = v.trim().trim_end_matches("px");
+                        v.parse::<f64>().ok().filter(|n| *n > 0.0)
+                    })
+                };
+                let from_box = attr("viewbox").and_then(|b| {
+                    let n: Vec<f64> = b
+                        .split([' ', ','])
+                        .filter(|s| !s.is_empty())
+                        .filter_map(|s| s.parse().ok())
+                        .collect();
+                    (n.len() == 4 && n[2] > 0.0 && n[3] > 0.0).then(|| (n[2], n[3]))
+                });
+                let size = match (pixels(attr("width")), pixels(attr("height"))) {
+                    (Some(w), Some(h)) => Some((w, h)),
+                    _ => from_box,
+                };
+                check.size = size.map(|(w, h)| (w.round() as u32, h.round() as u32));
+            }
+            TokenSinkResult::Continue
+        }
+    }
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(text));
+    let tokenizer = Tokenizer::new(
+        Sink(RefCell::default(), RefCell::new(false)),
+        TokenizerOpts::default(),
+    );
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    tokenizer.sink.0.into_inner()
 }
 
 fn refused_element(name: &str) -> Refusal {
@@ -479,7 +605,26 @@ mod tests {
     use super::*;
 
     fn clean(src: &str) -> CleanHtml {
-        clean_raw_html(src, &mut |_, _, _, _| None)
+        clean_raw_html(src, &mut |_: &str, _: &str, _: &str, _: usize| None)
+    }
+
+    #[test]
+    fn svg_size_and_scripts() {
+        let ok = check_svg(
+            r#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 80.4"><a href="https://example.org/"><rect/></a></svg>"#,
+        );
+        assert_eq!(ok.size, Some((120, 80)));
+        assert!(ok.refusals.is_empty());
+        let sized = check_svg(r#"<svg width="64px" height="32" viewBox="0 0 1 1"></svg>"#);
+        assert_eq!(sized.size, Some((64, 32)));
+        for bad in [
+            "<svg><script>alert(1)</script></svg>",
+            "<svg onload=\"alert(1)\"></svg>",
+            "<svg><a xlink:href=\"javascript:alert(1)\">x</a></svg>",
+            "<svg><foreignObject><p>x</p></foreignObject></svg>",
+        ] {
+            assert_eq!(check_svg(bad).refusals.len(), 1, "{bad}");
+        }
     }
 
     #[test]

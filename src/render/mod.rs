@@ -220,6 +220,12 @@ impl<'a> Renderer<'a> {
                 .get(path)
                 .cloned()
                 .unwrap_or_default()),
+            Output::Asset(path) => Ok(self
+                .site
+                .assets
+                .bytes_at(path)
+                .map(<[u8]>::to_vec)
+                .unwrap_or_default()),
         }
     }
 

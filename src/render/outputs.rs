@@ -44,6 +44,9 @@ pub enum Output {
     Alias(String, NodeId),
     /// A file from `static/` under its output path (CSS and JS fingerprinted).
     Static(String),
+    /// A file beside the pages (`content/guides/formular.de.png`) under its output path,
+    /// `media/formular.de.3f2a1c9e4b.png`: published once, however many pages show it.
+    Asset(String),
 }
 
 /// File name of the feed in each language's directory.
@@ -68,7 +71,7 @@ impl Output {
             Output::Chooser => page_path("/"),
             Output::NotFound(lang) => format!("{lang}/{NOT_FOUND_FILE}"),
             Output::RootNotFound => NOT_FOUND_FILE.into(),
-            Output::Static(path) => path.clone(),
+            Output::Static(path) | Output::Asset(path) => path.clone(),
         }
     }
 
@@ -111,6 +114,7 @@ pub fn site_outputs(site: &Site, assets: &Assets) -> Vec<Output> {
             .map(|(alias, target)| Output::Alias(alias, target)),
     );
     out.extend(assets.files.keys().cloned().map(Output::Static));
+    out.extend(site.assets.paths().cloned().map(Output::Asset));
     out
 }
 

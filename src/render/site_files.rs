@@ -193,6 +193,21 @@ impl Renderer<'_> {
                 cfg.base_path
             );
         }
+        // Files beside pages carry their content hash in the name. Opened on their own (an SVG
+        // in a new tab), they may not run anything: a sandbox with no sources but styles.
+        let _ = write!(
+            s,
+            "{}{}/*
+  Cache-Control: public, max-age=31536000, immutable
+  Content-Security-Policy: {MEDIA_CSP}
+",
+            cfg.base_path,
+            crate::site::MEDIA_DIR
+        );
         s
     }
 }
+
+/// What a file under `media/` may do when opened on its own: show itself, nothing else.
+pub const MEDIA_CSP: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; sandbox";

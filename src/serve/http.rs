@@ -223,7 +223,7 @@ fn not_modified(req: &HeaderMap, tag: &str) -> bool {
 }
 
 /// MIME type by file name; text types say UTF-8, which is what the site is written in.
-pub(crate) fn content_type(path: &str) -> &'static str {
+pub fn content_type(path: &str) -> &'static str {
     let name = path.rsplit('/').next().unwrap_or(path);
     if name == FEED_FILE || name.ends_with(".atom") {
         return "application/atom+xml; charset=utf-8";

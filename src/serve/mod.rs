@@ -16,6 +16,8 @@
 //! address, which is what the integration tests drive; [`ServerHandle::wait`] is what the CLI does.
 
 mod http;
+/// The content type the preview sends for an output path (SVG: `image/svg+xml`).
+pub use http::content_type;
 mod live;
 mod state;
 mod watch;

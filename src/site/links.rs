@@ -259,7 +259,7 @@ pub fn resolve(
 }
 
 /// Removes `.` and `..` without touching the file system; `None` if it climbs above the root.
-fn normalize(path: &Path) -> Option<PathBuf> {
+pub(crate) fn normalize(path: &Path) -> Option<PathBuf> {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {

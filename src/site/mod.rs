@@ -4,6 +4,7 @@
 //! server keeps the documents in memory and re-links them after every change; everything derived
 //! (URLs, listings, neighbours) is recomputed in one pass and stays consistent with a full build.
 
+pub mod assets;
 pub mod links;
 mod taxonomy;
 
@@ -15,6 +16,7 @@ use indexmap::IndexMap;
 use crate::config::{Config, Lang};
 use crate::content::{DocKey, DocKind, Document};
 use crate::error::{Diagnostic, Diagnostics};
+pub use assets::{AssetIndex, MEDIA_DIR, PublishedAsset};
 pub use taxonomy::{Taxonomy, Term};
 
 /// Index of a node in [`Site::nodes`]. Valid only for the graph it came from: caches that outlive
@@ -72,6 +74,11 @@ pub struct Site {
     /// Files the site publishes as they are (`static/` of the site and the theme), as paths
     /// without a leading `/` (`vorlage.pdf`): links to them are checked like links to pages.
     pub static_files: std::collections::BTreeSet<String>,
+    /// Files beside the pages (screenshots, PDFs), published under `media/`.
+    pub assets: AssetIndex,
+    /// Sizes of the images among [`Site::static_files`], by the same path: a page that shows
+    /// one with `<img src="/bilder/x.png">` gets its `width` and `height` too.
+    pub static_image_sizes: HashMap<String, crate::content::ImageSize>,
     /// Every URL of the site, built on first use by the link checker; reset when URLs change.
     pub(crate) url_index: std::sync::OnceLock<links::UrlIndex>,
 }
@@ -90,6 +97,8 @@ impl Site {
             taxonomies: Vec::new(),
             rank: Vec::new(),
             static_files: Default::default(),
+            assets: AssetIndex::default(),
+            static_image_sizes: HashMap::new(),
             url_index: Default::default(),
         };
         site.link()?;
