@@ -87,6 +87,10 @@ pub fn affected(
             pages.insert(p);
             pages.extend(site.node(p).pages.iter().copied());
         }
+        // The home pages' overview shows every guide's facts.
+        if node.doc.meta.guide.is_some() {
+            pages.extend(site.homes.values().copied());
+        }
     }
     let listed = |t: usize, i: usize| {
         site.taxonomies[t].terms[i]

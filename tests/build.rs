@@ -495,3 +495,162 @@ fn hreflang_alternates_are_reciprocal_self_referencing_and_in_the_sitemap() {
     let pages: std::collections::BTreeSet<String> = clusters.keys().cloned().collect();
     assert_eq!(listed, pages, "indexable pages and the sitemap differ");
 }
+
+/// Builds `f` with `SOURCE_DATE_EPOCH` set to `epoch` (the "today" of deadlines and reviews).
+fn build_on(f: &Fixture, epoch: &str) -> common::Run {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_optout"))
+        .args(["build", "--root"])
+        .arg(f.root())
+        .env("SOURCE_DATE_EPOCH", epoch)
+        .output()
+        .unwrap();
+    common::Run::from(out)
+}
+
+/// 2025-05-16, ten days before the fixture's Facebook deadline (2025-05-26).
+const TEN_DAYS_BEFORE_DEADLINE: &str = "1747353600";
+/// 2027-04-01: the fixture's Facebook guide (verified 2026-11-29, every 90 days) is overdue.
+const AFTER_NEXT_REVIEW: &str = "1806537600";
+
+/// The parsed JSON of the page's `<script type="application/ld+json">` block.
+fn json_ld(html: &str) -> serde_json::Value {
+    let start = html
+        .find(r#"<script type="application/ld+json">"#)
+        .expect("a JSON-LD block")
+        + r#"<script type="application/ld+json">"#.len();
+    // The block ends at the first `</script>`: a title must not be able to end it earlier.
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end]).unwrap_or_else(|e| panic!("{e}: {}", &html[start..end]))
+}
+
+fn graph_item<'a>(ld: &'a serde_json::Value, kind: &str) -> &'a serde_json::Value {
+    ld["@graph"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["@type"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} in {ld}"))
+}
+
+#[test]
+fn json_ld_is_escaped_inside_its_script_element_and_describes_the_page() {
+    let f = Fixture::new("bilingual");
+    let title = r#"Facebook </script><script>alert(1)</script> <!-- & "Widerspruch""#;
+    let page = std::fs::read_to_string(f.root().join("content/guides/facebook.de.md")).unwrap();
+    let page = page.replacen(
+        r#"title: "Facebook: Widerspruch""#,
+        &format!("title: '{title}'"),
+        1,
+    );
+    f.write("content/guides/facebook.de.md", &page);
+    build_on(&f, TEN_DAYS_BEFORE_DEADLINE).ok();
+
+    let html = f.public("de/anleitungen/facebook/index.html");
+    assert!(
+        !html.contains("<script>alert(1)"),
+        "the title ended an element"
+    );
+    let ld = json_ld(&html);
+    assert_eq!(ld["@context"], "https://schema.org");
+    let crumbs = graph_item(&ld, "BreadcrumbList")["itemListElement"]
+        .as_array()
+        .unwrap();
+    assert_eq!(crumbs.len(), 3, "home, section, page: {crumbs:?}");
+    assert_eq!(crumbs[2]["name"], title);
+    assert_eq!(
+        crumbs[2]["item"],
+        "https://example.org/de/anleitungen/facebook/"
+    );
+    let how_to = graph_item(&ld, "HowTo");
+    assert_eq!(how_to["name"], title);
+    let steps: Vec<&str> = how_to["step"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(steps.len(), 2, "{steps:?}");
+    assert_eq!(steps[0], "Melden Sie sich an.");
+    assert!(steps[1].starts_with("Öffnen Sie das"), "{steps:?}");
+
+    // The home pages are a WebSite; listings carry their breadcrumbs too.
+    let home = json_ld(&f.public("en/index.html"));
+    assert_eq!(graph_item(&home, "WebSite")["name"], "Test site");
+    assert_eq!(graph_item(&home, "WebSite")["inLanguage"], "en");
+    let term = json_ld(&f.public("de/themen/meta/index.html"));
+    let crumbs = graph_item(&term, "BreadcrumbList")["itemListElement"]
+        .as_array()
+        .unwrap();
+    assert_eq!(crumbs.last().unwrap()["name"], "Meta");
+    // No JSON-LD where a page is not meant to be indexed.
+    assert!(!f.public("de/404.html").contains("application/ld+json"));
+}
+
+#[test]
+fn deadlines_count_down_and_overdue_reviews_show_from_source_date_epoch() {
+    let f = Fixture::new("bilingual");
+    // A guide without a deadline that comes first in the section's order: in the home's overview
+    // the guide with an upcoming deadline still comes first.
+    f.write(
+        "content/guides/tiktok.yaml",
+        "platform: tiktok\naudience: [personal]\nregions: [EU]\nopt_out:\n  method: unknown\nlast_verified: 2026-11-29\nweight: 1\nsources:\n  - {title: \"TikTok\", url: \"https://www.tiktok.com/legal\"}\n",
+    );
+    f.write(
+        "content/guides/tiktok.de.md",
+        "---\ntitle: \"TikTok\"\n---\nText.\n",
+    );
+    build_on(&f, TEN_DAYS_BEFORE_DEADLINE).ok();
+    let guide = f.public("de/anleitungen/facebook/index.html");
+    assert!(guide.contains("noch 10 Tage"), "{guide}");
+    assert!(!guide.contains("(abgelaufen)"));
+    assert!(!guide.contains("Prüfung überfällig"));
+    assert!(
+        f.public("en/guides/facebook/index.html")
+            .contains("10 days left")
+    );
+    let home = f.public("de/index.html");
+    let overview = &home[home.find(r#"class="overview""#).expect("overview")..];
+    let facebook = overview.find("/de/anleitungen/facebook/").unwrap();
+    let tiktok = overview.find("/de/anleitungen/tiktok/").unwrap();
+    assert!(facebook < tiktok, "the upcoming deadline comes first");
+    assert!(overview.contains("noch 10 Tage"));
+    // Two entries lead each audience to its path.
+    assert!(home.contains(r#"class="entry entry-personal"><a href="/de/anleitungen/""#));
+
+    build_on(&f, AFTER_NEXT_REVIEW).ok();
+    let guide = f.public("de/anleitungen/facebook/index.html");
+    assert!(guide.contains("(abgelaufen)"));
+    assert!(!guide.contains("noch "), "no countdown after the deadline");
+    assert!(guide.contains(r#"class="opt-out-overdue""#), "{guide}");
+    assert!(guide.contains("Prüfung überfällig"));
+
+    let run = build_on(&f, "yesterday");
+    run.fails_with("SOURCE_DATE_EPOCH");
+    assert!(run.stderr.contains("`yesterday`"), "{}", run.stderr);
+}
+
+#[test]
+fn a_page_lists_its_sections_first_pages_and_neighbours_not_all_siblings() {
+    let f = Fixture::new("bilingual");
+    for i in 1..=20 {
+        f.write(
+            &format!("content/background/p{i:02}.de.md"),
+            &format!("---\ntitle: \"Seite {i:02}\"\nweight: {i}\n---\nText.\n"),
+        );
+    }
+    f.build().ok();
+    let html = f.public("de/hintergrund/p10/index.html");
+    let aside = &html[html.find(r#"class="section-pages""#).unwrap()..];
+    let aside = &aside[..aside.find("</aside>").unwrap()];
+    for shown in ["Seite 01", "Seite 04", "Seite 08", "Seite 12"] {
+        assert!(aside.contains(shown), "{shown} missing: {aside}");
+    }
+    for hidden in ["Seite 06", "Seite 15", "Seite 20"] {
+        assert!(!aside.contains(hidden), "{hidden} listed: {aside}");
+    }
+    assert!(aside.contains(r#"<span aria-current="page">Seite 10</span>"#));
+    assert!(aside.contains(r#"href="/de/hintergrund/">Alle Seiten dieses Bereichs (21)"#));
+    // A short section is listed whole, without the link.
+    let short = f.public("de/anleitungen/facebook/index.html");
+    assert!(!short.contains("Alle Seiten dieses Bereichs"));
+}

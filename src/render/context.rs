@@ -4,12 +4,41 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 
 use crate::config::Lang;
+use crate::content::meta::GuideMeta;
+use crate::error::Diagnostic;
 use crate::markdown::Rendered;
+use crate::render::structured_data::{self, Crumb};
 use crate::render::{Output, alternates};
 use crate::site::{NodeId, Site};
+
+/// How many of a section's first pages every page of it lists ("Mehr in diesem Bereich").
+const SIBLINGS_FIRST: usize = 5;
+/// How many neighbours on each side of the current page that list shows.
+const SIBLINGS_AROUND: usize = 2;
+
+/// "Today" for deadlines and review dates: the build date, or the day of `SOURCE_DATE_EPOCH`
+/// (seconds since 1970, UTC) when it is set, so a build can be reproduced byte for byte.
+pub fn today(source_date_epoch: Option<&str>) -> Result<NaiveDate, Diagnostic> {
+    let Some(text) = source_date_epoch else {
+        return Ok(chrono::Utc::now().date_naive());
+    };
+    text.trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .map(|t| t.date_naive())
+        .ok_or_else(|| {
+            Diagnostic::error(
+                "SOURCE_DATE_EPOCH",
+                format!("`{text}` is not a number of seconds since 1970-01-01"),
+            )
+            .hint("set it to a Unix timestamp such as `$(git log -1 --format=%ct)`, or unset it")
+        })
+}
 
 /// Template values are Tera's reference-counted `Value`s: cloning one into a page's context is a
 /// pointer copy, however many pages a section lists.
@@ -24,6 +53,10 @@ pub struct SharedViews {
     pub site: HashMap<Lang, TeraValue>,
     /// Per language: taxonomy name → `{name, title, url, terms}`.
     pub taxonomies: HashMap<Lang, TeraValue>,
+    /// Per language: every guide's facts, grouped by section (`guides_overview` on home pages).
+    pub overview: HashMap<Lang, TeraValue>,
+    /// The date deadlines and reviews are measured against (see [`today`]).
+    pub today: NaiveDate,
 }
 
 type TeraValue = tera::Value;
@@ -39,6 +72,7 @@ impl SharedViews {
         csp: &str,
         live_reload: &str,
         (menu_urls, footer_urls): (&super::Menu, &super::Menu),
+        today: NaiveDate,
     ) -> Self {
         let links: Vec<Value> = (0..site.nodes.len())
             .map(|id| link_value(site, id))
@@ -93,6 +127,8 @@ impl SharedViews {
             sections,
             site: site_views.iter().map(|(k, v)| (k.clone(), tv(v))).collect(),
             taxonomies: taxonomies.iter().map(|(k, v)| (k.clone(), tv(v))).collect(),
+            overview: overview(site, today),
+            today,
         }
     }
 }
@@ -114,19 +150,127 @@ impl SharedViews {
             self.sections_tera.insert(p, tv(&value));
             self.sections.insert(p, value);
         }
+        if ids.iter().any(|&id| site.node(id).doc.meta.guide.is_some()) {
+            self.overview = overview(site, self.today);
+        }
     }
 }
 
-/// What listings show of a page: `{title, description, url, weight, date, platform}`.
+/// The first directory below `content/` of a node (`guides`, `business`), empty for the root:
+/// themes use it to mark and group pages by area.
+fn area(site: &Site, id: NodeId) -> &str {
+    let dir = &site.node(id).doc.key.dir;
+    dir.split('/').next().unwrap_or_default()
+}
+
+/// What a guide's dates mean today: `days_left` until an upcoming deadline, whether it has
+/// passed, and whether the guide is overdue for its review (with `days_overdue`).
+fn guide_dates(g: &GuideMeta, today: NaiveDate) -> Map<String, Value> {
+    let next_review = g.last_verified + chrono::Days::new(u64::from(g.review_every_days));
+    let mut m = Map::new();
+    m.insert("next_review".into(), json!(next_review.to_string()));
+    m.insert("overdue".into(), json!(next_review < today));
+    m.insert(
+        "days_overdue".into(),
+        json!((today - next_review).num_days().max(0)),
+    );
+    let deadline = g.opt_out.deadline;
+    m.insert(
+        "deadline_passed".into(),
+        json!(deadline.is_some_and(|d| d < today)),
+    );
+    m.insert(
+        "days_left".into(),
+        deadline
+            .filter(|&d| d >= today)
+            .map_or(Value::Null, |d| json!((d - today).num_days())),
+    );
+    m
+}
+
+/// `guides_overview` of each language: `[{title, url, rows}]`, one group per section holding
+/// guides (in reading order), rows with upcoming deadlines first (soonest first), then in the
+/// section's order.
+fn overview(site: &Site, today: NaiveDate) -> HashMap<Lang, TeraValue> {
+    let mut sections: Vec<NodeId> = (0..site.nodes.len())
+        .filter(|&id| {
+            let n = site.node(id);
+            n.is_section()
+                && n.pages
+                    .iter()
+                    .any(|&p| site.node(p).doc.meta.guide.is_some())
+        })
+        .collect();
+    sections.sort_by(|&a, &b| site.reading_order(a, b));
+    let mut per_lang: HashMap<Lang, Vec<Value>> = site
+        .config
+        .langs()
+        .map(|l| (l.clone(), Vec::new()))
+        .collect();
+    for s in sections {
+        let section = site.node(s);
+        let mut rows: Vec<(Option<NaiveDate>, Value)> = section
+            .pages
+            .iter()
+            .filter_map(|&p| {
+                let g = site.node(p).doc.meta.guide.as_ref()?;
+                let upcoming = g.opt_out.deadline.filter(|&d| d >= today);
+                Some((upcoming, overview_row(site, p, g, today)))
+            })
+            .collect();
+        // Stable: guides without an upcoming deadline keep the section's order.
+        rows.sort_by_key(|(upcoming, _)| (upcoming.is_none(), *upcoming));
+        let group = json!({
+            "title": section.doc.meta.title,
+            "url": site.config.path_url(&section.url),
+            "area": area(site, s),
+            "rows": rows.into_iter().map(|(_, r)| r).collect::<Vec<_>>(),
+        });
+        per_lang
+            .entry(section.lang().clone())
+            .or_default()
+            .push(group);
+    }
+    per_lang
+        .into_iter()
+        .map(|(l, groups)| (l, tv(&Value::Array(groups))))
+        .collect()
+}
+
+fn overview_row(site: &Site, id: NodeId, g: &GuideMeta, today: NaiveDate) -> Value {
+    let n = site.node(id);
+    let oo = &g.opt_out;
+    let mut row = json!({
+        "title": n.doc.meta.title,
+        "url": site.config.path_url(&n.url),
+        "platform": g.platform,
+        "method": oo.method,
+        "confirmed": oo.url.is_some(),
+        "requires_login": oo.requires_login,
+        "retroactive": oo.retroactive,
+        "deadline": oo.deadline.map(|d| d.to_string()),
+        "last_verified": g.last_verified.to_string(),
+    });
+    if let Value::Object(m) = &mut row {
+        m.extend(guide_dates(g, today));
+    }
+    row
+}
+
+/// What listings show of a page: `{title, description, url, weight, date, platform, area,
+/// audience}`.
 fn link_value(site: &Site, id: NodeId) -> Value {
     let n = site.node(id);
+    let guide = n.doc.meta.guide.as_ref();
     json!({
         "title": n.doc.meta.title,
         "description": n.doc.meta.description,
         "url": site.config.path_url(&n.url),
         "weight": n.doc.meta.weight,
         "date": n.doc.meta.date.map(|d| d.to_string()),
-        "platform": n.doc.meta.guide.as_ref().map(|g| g.platform.clone()),
+        "platform": guide.map(|g| g.platform.clone()),
+        "area": area(site, id),
+        "audience": guide.map_or(Vec::new(), |g| g.audience.clone()),
     })
 }
 
@@ -185,13 +329,16 @@ pub fn node_context(
     let guide = meta.guide.as_ref().map(|g| {
         let mut v = serde_json::to_value(g).unwrap_or(Value::Null);
         if let Value::Object(m) = &mut v {
-            let next = g.last_verified + chrono::Days::new(u64::from(g.review_every_days));
-            m.insert("next_review".into(), json!(next.to_string()));
-            // Past relative to the last check, not to the build, so builds stay reproducible.
-            let passed = g.opt_out.deadline.is_some_and(|d| d < g.last_verified);
+            // Relative to `today` (the build date or SOURCE_DATE_EPOCH, see [`today`]).
+            let mut dates = guide_dates(g, views.today);
             if let Some(Value::Object(oo)) = m.get_mut("opt_out") {
-                oo.insert("deadline_passed".into(), json!(passed));
+                for key in ["deadline_passed", "days_left"] {
+                    if let Some(value) = dates.remove(key) {
+                        oo.insert(key.into(), value);
+                    }
+                }
             }
+            m.extend(dates);
             // A source dated by month shows the month only ("Mai 2025"), never an invented day.
             if let Some(Value::Array(sources)) = m.get_mut("sources") {
                 for (view, date) in sources.iter_mut().zip(g.sources.iter().map(|s| s.date)) {
@@ -227,6 +374,7 @@ pub fn node_context(
         "reading_minutes": words.div_ceil(200).max(1),
         "guide": guide,
         "platform": meta.guide.as_ref().map(|g| g.platform.clone()),
+        "area": area(site, id),
     });
     let none = TeraValue::none;
     let mut ctx = tera::Context::new();
@@ -253,6 +401,12 @@ pub fn node_context(
         }
         ctx.insert("section", &section);
         ctx.insert_value("page", none());
+        if node.is_home() {
+            ctx.insert_value(
+                "guides_overview",
+                views.overview.get(lang).cloned().unwrap_or_else(none),
+            );
+        }
     } else {
         // The content is the one large value: moved into Tera's map once, not via serde_json.
         let mut page = TeraValue::from_serializable(&page)
@@ -266,6 +420,7 @@ pub fn node_context(
             .cloned()
             .unwrap_or_else(none);
         ctx.insert_value("section", section);
+        ctx.insert_value("siblings", siblings(site, views, id));
     }
     ctx.insert("translations", &translations(site, id));
     let (alternates, x_default) = alternates_view(site, &Output::Page(id));
@@ -275,6 +430,7 @@ pub fn node_context(
         json!({"title": site.node(a).title(), "url": site.config.path_url(&site.node(a).url)})
     }).collect();
     ctx.insert("breadcrumbs", &breadcrumbs);
+    ctx.insert("structured_data", &node_structured_data(site, body, id));
     ctx.insert_value(
         "prev",
         node.prev
@@ -322,4 +478,86 @@ pub fn alternates_view(site: &Site, output: &Output) -> (Value, Value) {
         .map(|u| json!(site.config.permalink(&u)))
         .unwrap_or(Value::Null);
     (Value::Array(list), x_default)
+}
+
+/// `siblings` of a page: `{pages, total}`, where `pages` holds the section's first pages and the
+/// current page's neighbours, in order, with `null` where pages are left out. Listing all of a
+/// large section on each of its pages would make every page grow with the section.
+fn siblings(site: &Site, views: &SharedViews, id: NodeId) -> TeraValue {
+    let Some(parent) = site.node(id).parent else {
+        return TeraValue::none();
+    };
+    let pages = &site.node(parent).pages;
+    let at = pages.iter().position(|&p| p == id).unwrap_or(0);
+    let shown = |i: usize| i < SIBLINGS_FIRST || i.abs_diff(at) <= SIBLINGS_AROUND;
+    let mut list: Vec<TeraValue> = Vec::new();
+    for (i, &p) in pages.iter().enumerate() {
+        if shown(i) {
+            list.push(views.links[p].clone());
+        } else if i == 0 || shown(i - 1) {
+            list.push(TeraValue::none());
+        }
+    }
+    let mut map = tera::Map::new();
+    map.insert("pages".into(), list.as_slice().into());
+    map.insert("complete".into(), (list.len() == pages.len()).into());
+    map.insert("total".into(), pages.len().into());
+    TeraValue::from(map)
+}
+
+/// The JSON-LD of a page or section: `BreadcrumbList`, plus `WebSite` on home pages and `HowTo`
+/// on guides whose body has a numbered list.
+fn node_structured_data(site: &Site, body: &Rendered, id: NodeId) -> String {
+    let node = site.node(id);
+    let cfg = &site.config;
+    let crumbs: Vec<Crumb> = node
+        .ancestors
+        .iter()
+        .chain(std::iter::once(&id))
+        .map(|&a| Crumb {
+            name: site.node(a).title(),
+            permalink: cfg.permalink(&site.node(a).url),
+        })
+        .collect();
+    let mut graph = vec![structured_data::breadcrumb_list(&crumbs)];
+    let lang = node.lang().as_str();
+    if node.is_home() {
+        let l = cfg.language(node.lang());
+        graph.push(structured_data::website(
+            &l.title,
+            &l.description,
+            &cfg.permalink(&node.url),
+            lang,
+        ));
+    }
+    if let Some(g) = &node.doc.meta.guide {
+        let steps = structured_data::first_ordered_list_items(&body.html);
+        graph.extend(structured_data::how_to(
+            node.title(),
+            node.doc.meta.description.as_deref(),
+            &cfg.permalink(&node.url),
+            lang,
+            &g.last_verified.to_string(),
+            &steps,
+        ));
+    }
+    structured_data::to_script_json(graph)
+}
+
+/// The JSON-LD of a page that is not a document (taxonomy and term lists): its breadcrumbs from
+/// the home page of `lang`, given as `(title, root-relative URL)` after the home page.
+pub fn listing_structured_data(site: &Site, lang: &Lang, trail: &[(&str, &str)]) -> String {
+    let cfg = &site.config;
+    let home = site.homes.get(lang).map(|&h| Crumb {
+        name: site.node(h).title(),
+        permalink: cfg.permalink(&site.node(h).url),
+    });
+    let crumbs: Vec<Crumb> = home
+        .into_iter()
+        .chain(trail.iter().map(|(name, url)| Crumb {
+            name,
+            permalink: cfg.permalink(url),
+        }))
+        .collect();
+    structured_data::to_script_json(vec![structured_data::breadcrumb_list(&crumbs)])
 }

@@ -10,6 +10,7 @@ pub mod assets;
 pub mod context;
 pub mod outputs;
 mod site_files;
+pub mod structured_data;
 pub mod theme;
 
 use std::borrow::Cow;
@@ -81,12 +82,15 @@ pub fn shared_views(
 ) -> Result<SharedViews, Diagnostics> {
     let (menu, footer_menu) = resolve_menus(site)?;
     let live = options.live_reload.clone().unwrap_or_default();
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    let today = context::today(epoch.as_deref()).map_err(Diagnostics::from)?;
     Ok(SharedViews::new(
         site,
         &theme.i18n,
         CSP,
         &live,
         (&menu, &footer_menu),
+        today,
     ))
 }
 
@@ -277,7 +281,11 @@ impl<'a> Renderer<'a> {
         let strings = self.theme.i18n.get(&tax.lang);
         let switcher = self.taxonomy_switcher(tax);
         let mut ctx = self.base_context(&tax.lang, &tax.url, &Output::Taxonomy(t), &switcher);
-        ctx.insert("taxonomy", &context::taxonomy_view(self.site, tax, strings));
+        let view = context::taxonomy_view(self.site, tax, strings);
+        let title = view["title"].as_str().unwrap_or_default();
+        let data = context::listing_structured_data(self.site, &tax.lang, &[(title, &tax.url)]);
+        ctx.insert("structured_data", &data);
+        ctx.insert("taxonomy", &view);
         ctx
     }
 
@@ -299,7 +307,15 @@ impl<'a> Renderer<'a> {
             )
             .collect();
         let mut ctx = self.base_context(&tax.lang, &term.url, &Output::Term(t, i), &switcher);
-        ctx.insert("taxonomy", &context::taxonomy_view(self.site, tax, strings));
+        let view = context::taxonomy_view(self.site, tax, strings);
+        let title = view["title"].as_str().unwrap_or_default();
+        let trail = [
+            (title, tax.url.as_str()),
+            (term.name.as_str(), term.url.as_str()),
+        ];
+        let data = context::listing_structured_data(self.site, &tax.lang, &trail);
+        ctx.insert("structured_data", &data);
+        ctx.insert("taxonomy", &view);
         let mut term_view = tera::Map::new();
         term_view.insert("name".into(), term.name.as_str().into());
         term_view.insert("url".into(), self.site.config.path_url(&term.url).into());
@@ -379,6 +395,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("alternates", &alternates);
         ctx.insert("x_default", &x_default);
         ctx.insert("breadcrumbs", &home);
+        ctx.insert("structured_data", "");
         ctx.insert_value("prev", tera::Value::none());
         ctx.insert_value("next", tera::Value::none());
         ctx.insert_value(

@@ -244,3 +244,74 @@ for (const pt of PAGE_TYPES) {
     }
   });
 }
+
+describe('reading features', () => {
+  it('the audience filter narrows the guides section without JavaScript', async () => {
+    const { page } = await open('/de/anleitungen/', 1280, 'light');
+    try {
+      const visible = () =>
+        page.evaluate(() =>
+          [...document.querySelectorAll('.listing .card')]
+            .filter((c) => c.offsetParent !== null)
+            .map((c) => c.className),
+        );
+      const all = await visible();
+      assert.ok(all.length >= 10, `${all.length} cards`);
+      await page.click('.audience-link-business');
+      const business = await visible();
+      assert.ok(business.length > 0 && business.length < all.length, `${business.length} of ${all.length} for companies`);
+      assert.ok(business.every((c) => c.includes('aud-business')), business.join(', '));
+      await page.click('.audience-link-personal');
+      const personal = await visible();
+      assert.ok(personal.every((c) => c.includes('aud-personal')), personal.join(', '));
+      await page.click('.audience-link-all');
+      assert.equal((await visible()).length, all.length);
+      // The page runs no script of its own for this.
+      assert.equal(await page.locator('script[src]').count(), 0);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('a guide prints as a checklist: navigation hidden, every external URL written out, a print button', async () => {
+    const { page, problems } = await open('/de/anleitungen/linkedin/', 1280, 'light');
+    try {
+      // print.js (progressive enhancement) adds the button beside the Ctrl+P hint.
+      const button = page.locator('.print-hint button');
+      assert.equal(await button.count(), 1);
+      assert.equal((await button.textContent()).trim(), 'Checkliste drucken');
+      await page.emulateMedia({ media: 'print' });
+      const shown = await page.evaluate(() => ({
+        header: getComputedStyle(document.querySelector('.site-header .site-nav')).display,
+        hint: getComputedStyle(document.querySelector('.print-hint')).display,
+        button: getComputedStyle(document.querySelector('.opt-out .button-primary'), '::after').content,
+        step: getComputedStyle(document.querySelector('.content ol > li'), '::after').borderTopStyle,
+      }));
+      assert.equal(shown.header, 'none');
+      assert.equal(shown.hint, 'none');
+      assert.match(shown.button, /https:\/\/www\.linkedin\.com\/mypreferences\/d\/settings\/data-for-ai-improvement/);
+      assert.equal(shown.step, 'solid', 'each step has a box to tick');
+      assert.deepEqual(problems.console, []);
+      assert.deepEqual(await cspViolations(page), []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('JSON-LD is read by the browser as data: it parses, has the expected types and violates no CSP', async () => {
+    for (const [path, type] of [['/de/', 'WebSite'], ['/en/guides/linkedin/', 'HowTo'], ['/de/themen/meta/', 'BreadcrumbList']]) {
+      const { page, problems } = await open(path, 1280, 'light');
+      try {
+        const types = await page.evaluate(() =>
+          [...document.querySelectorAll('script[type="application/ld+json"]')].flatMap((s) => JSON.parse(s.textContent)['@graph'].map((i) => i['@type'])),
+        );
+        assert.ok(types.includes(type), `${path}: ${types}`);
+        assert.ok(types.includes('BreadcrumbList'), `${path}: ${types}`);
+        assert.deepEqual(await cspViolations(page), [], path);
+        assert.deepEqual(problems.console, [], path);
+      } finally {
+        await page.close();
+      }
+    }
+  });
+});

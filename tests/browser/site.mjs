@@ -12,14 +12,26 @@ export const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const TARGET = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(REPO, 'target');
 export const BINARY = process.env.OPTOUT_BIN ?? join(TARGET, 'release', 'optout');
 
-/** Builds the repository's site into a fresh temporary directory and returns its path. */
-export function buildSite() {
+/**
+ * "Today" of the test builds (deadlines count down and reviews fall due against it): 2026-12-05,
+ * the shipped guides' last check, so that the pages and screenshots do not change from day to day.
+ */
+export const TEST_EPOCH = '1796428800';
+
+/**
+ * Builds the repository's site into a fresh temporary directory and returns its path.
+ * `epoch` is the build's SOURCE_DATE_EPOCH (seconds since 1970).
+ */
+export function buildSite({ epoch = TEST_EPOCH } = {}) {
   if (!existsSync(BINARY)) {
     throw new Error(`${BINARY} does not exist: run \`cargo build --release\` first (scripts/test does)`);
   }
   const out = mkdtempSync(join(tmpdir(), 'optout-browser-'));
   const dir = join(out, 'public');
-  const run = spawnSync(BINARY, ['build', '--root', REPO, '--output', dir], { encoding: 'utf8' });
+  const run = spawnSync(BINARY, ['build', '--root', REPO, '--output', dir], {
+    encoding: 'utf8',
+    env: { ...process.env, SOURCE_DATE_EPOCH: epoch },
+  });
   if (run.status !== 0) {
     throw new Error(`optout build failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
   }
