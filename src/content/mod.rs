@@ -1,6 +1,7 @@
 //! Content stage: discovers `content/`, reads each Markdown file with its optional language-neutral
 //! `.yaml`, and turns them into typed [`Document`]s. Nothing here knows about URLs or templates.
 
+pub mod drift;
 pub mod front_matter;
 pub mod meta;
 
@@ -12,6 +13,7 @@ use crate::config::{Config, Lang};
 use crate::error::{Diagnostic, Diagnostics};
 pub use meta::{
     Audience, Certainty, DocKind, GuideMeta, OptOut, OptOutMethod, PageMeta, Source, SourceDate,
+    TranslationMark,
 };
 use meta::{MetaText, RawMeta};
 
