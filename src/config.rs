@@ -45,6 +45,8 @@ struct RawConfig {
     ai_policy: AiPolicy,
     #[serde(default)]
     markdown: MarkdownConfig,
+    #[serde(default)]
+    translations: TranslationsConfig,
 }
 
 fn default_theme() -> String {
@@ -122,6 +124,24 @@ pub enum RawHtml {
     Escape,
 }
 
+/// `translations:` in site.yaml: how `optout check` treats translations whose original changed
+/// since they were marked (`optout translations mark`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TranslationsConfig {
+    #[serde(default)]
+    pub outdated: FindingLevel,
+}
+
+/// Whether a finding fails `check` (`error`) or is reported only (`warning`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FindingLevel {
+    #[default]
+    Warning,
+    Error,
+}
+
 /// The validated configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -137,6 +157,7 @@ pub struct Config {
     pub review_every_days: u32,
     pub ai_policy: AiPolicy,
     pub markdown: MarkdownConfig,
+    pub translations: TranslationsConfig,
     /// The text of site.yaml, for pointing later errors (menus, theme) at a line.
     pub source_text: String,
 }
@@ -279,6 +300,7 @@ impl Config {
             review_every_days: raw.review_every_days,
             ai_policy: raw.ai_policy,
             markdown: raw.markdown,
+            translations: raw.translations,
             source_text: text.to_string(),
         })
     }
@@ -404,6 +426,17 @@ mod tests {
         let c = Config::parse(&format!("{base}markdown:\n  raw_html: escape\n")).unwrap();
         assert_eq!(c.markdown.raw_html, RawHtml::Escape);
         let e = Config::parse(&format!("{base}markdown:\n  raw_html: allow\n")).unwrap_err();
+        assert_eq!(e.0[0].line, Some(6), "{e}");
+    }
+
+    #[test]
+    fn outdated_translations_are_warnings_unless_configured() {
+        let base = "base_url: https://e.org/\ndefault_language: de\nlanguages:\n  de: {name: D, title: T}\n";
+        let c = Config::parse(base).unwrap();
+        assert_eq!(c.translations.outdated, FindingLevel::Warning);
+        let c = Config::parse(&format!("{base}translations:\n  outdated: error\n")).unwrap();
+        assert_eq!(c.translations.outdated, FindingLevel::Error);
+        let e = Config::parse(&format!("{base}translations:\n  outdated: fatal\n")).unwrap_err();
         assert_eq!(e.0[0].line, Some(6), "{e}");
     }
 

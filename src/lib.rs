@@ -7,6 +7,7 @@
 //! pipeline; `serve` and `check` reuse the same stages.
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;

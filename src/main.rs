@@ -46,13 +46,36 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
-    /// Validate everything `build` validates, without writing.
+    // ---- check and translations (src/check/) ----
+    /// The editor's quality gate: everything `build` validates, outdated translations, guides
+    /// due for review, passed deadlines, external links; writes nothing (but `sources.lock`
+    /// with --update-lock).
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// Include pages with `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Fetch every external link and cited source; compare with sources.lock.
+        #[arg(long)]
+        external: bool,
+        /// With --external: record the sources' current state in sources.lock.
+        #[arg(long, requires = "external")]
+        update_lock: bool,
+        /// How to show the findings.
+        #[arg(long, value_enum, default_value_t)]
+        format: optout::check::format::Format,
+        /// Exit with 1 on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Translation status: every page, its original and translations (ok, outdated, missing);
+    /// `translations mark` records that a translation is in step with its original.
+    Translations {
+        #[command(subcommand)]
+        action: Option<TranslationsAction>,
+        #[arg(long, default_value = ".", global = true)]
+        root: PathBuf,
     },
     /// Preview the site with live reload: build into memory, serve it, rebuild on every change.
     Serve {
@@ -77,6 +100,22 @@ enum Command {
         name: String,
         #[arg(long, default_value = ".")]
         root: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum TranslationsAction {
+    /// Mark translations as in step with their original (writes `translation_of`).
+    Mark {
+        /// The translation's Markdown file, e.g. content/guides/facebook.en.md.
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        page: Option<PathBuf>,
+        /// Every translation whose original exists.
+        #[arg(long)]
+        all: bool,
+        /// The language PAGE was translated from (default: the default language).
+        #[arg(long)]
+        from: Option<String>,
     },
 }
 
@@ -107,17 +146,15 @@ fn main() -> ExitCode {
                 ));
             }))
         }
-        Command::Check { root, drafts } => {
-            let options = BuildOptions {
-                root,
-                drafts,
-                ..Default::default()
-            };
-            finish(build::check(options).map(|r| {
-                TERMINAL.diagnostics(&r.warnings);
-                TERMINAL.line(r.summary("Checked"));
-            }))
-        }
+        Command::Check {
+            root,
+            drafts,
+            external,
+            update_lock,
+            format,
+            deny_warnings,
+        } => check_command(root, drafts, external, update_lock, format, deny_warnings),
+        Command::Translations { action, root } => translations_command(root, action),
         Command::Serve {
             root,
             port,
@@ -155,6 +192,80 @@ fn main() -> ExitCode {
                 "Replace every {}, then remove `draft: true`; `optout check` lists what is left.",
                 optout::content::PLACEHOLDER
             ));
+            }))
+        }
+    }
+}
+
+// ---- check and translations (src/check/) ----
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn check_command(
+    root: PathBuf,
+    drafts: bool,
+    external: bool,
+    update_lock: bool,
+    format: optout::check::format::Format,
+    deny_warnings: bool,
+) -> ExitCode {
+    use optout::check::{self, format::Format};
+    let build = BuildOptions {
+        root,
+        drafts,
+        ..Default::default()
+    };
+    let mut options = check::CheckOptions::new(build, today());
+    options.external = external;
+    options.update_lock = update_lock;
+    let report = check::run(options);
+    match format {
+        Format::Human => check::format::human(&report, &TERMINAL, check::format::colours_wanted()),
+        Format::Json => println!("{}", check::format::json(&report, deny_warnings)),
+        Format::Github => {
+            print!("{}", check::format::github(&report));
+            TERMINAL.line(check::format::summary(&report));
+        }
+    }
+    ExitCode::from(check::format::exit_code(&report, deny_warnings))
+}
+
+fn translations_command(root: PathBuf, action: Option<TranslationsAction>) -> ExitCode {
+    use optout::check::translations::{self, MarkWhat, Marked};
+    let options = BuildOptions {
+        root,
+        drafts: true,
+        ..Default::default()
+    };
+    match action {
+        None => finish(optout::build::Project::load_graph(options).map(|p| {
+            // The table is data: stdout.
+            print!("{}", translations::table(&translations::rows(&p.site)));
+        })),
+        Some(TranslationsAction::Mark { page, all, from }) => {
+            let what = match (page, all) {
+                (Some(path), false) => MarkWhat::Page {
+                    path,
+                    from: from.map(optout::config::Lang),
+                },
+                _ => MarkWhat::All,
+            };
+            finish(translations::mark(options, what, today()).map(|done| {
+                let mut unchanged = 0;
+                for m in done {
+                    match m {
+                        Marked::Written(f) => TERMINAL.line(format!("marked {}", f.display())),
+                        Marked::Unchanged(_) => unchanged += 1,
+                    }
+                }
+                if unchanged > 0 {
+                    TERMINAL.line(format!(
+                        "{} already in step",
+                        optout::report::count(unchanged, "translation")
+                    ));
+                }
             }))
         }
     }

@@ -9,7 +9,7 @@
 //!
 //! | change | re-rendered |
 //! | --- | --- |
-//! | a page's body | that page |
+//! | a page's body | that page, and its translations marked against it (their outdated notice) |
 //! | a page's metadata (title, weight, dates, …) | the page, its translations, its section and siblings, the term pages listing it, feeds; the sitemap when a date changed |
 //! | a URL (slug, add, remove, rename, draft, tags, aliases) or a section's metadata | every output; Markdown only where a link target moved |
 //! | a template | the outputs whose template uses it, the listings and site files |
@@ -77,6 +77,15 @@ pub fn affected(
         return all.to_vec();
     }
     let mut pages: HashSet<NodeId> = change.bodies.iter().copied().collect();
+    // A marked translation compares itself with its original for the "may be out of date"
+    // notice: an edit of the original's body re-renders it.
+    for &id in &change.bodies {
+        let node = site.node(id);
+        pages.extend(node.translations.iter().copied().filter(|&t| {
+            let mark = site.node(t).doc.meta.translation_of.as_ref();
+            mark.is_some_and(|m| m.original == *node.lang())
+        }));
+    }
     for &id in &change.metadata {
         let node = site.node(id);
         pages.insert(id);

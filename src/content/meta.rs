@@ -34,6 +34,65 @@ pub struct RawMeta {
     pub last_verified: Option<NaiveDate>,
     pub review_every_days: Option<u32>,
     pub sources: Option<Vec<Source>>,
+    /// A translation's record of the original it was made from, written by
+    /// `optout translations mark`; parsed into a [`TranslationMark`] by [`validate`], which
+    /// can point at its line.
+    pub translation_of: Option<String>,
+}
+
+/// `translation_of: "de 2026-12-05 3f2a1c9e0b7d t9a1f d02bc h77e1 p4c1d"`: the language of the
+/// original, the day the translation was marked as in step with it, a hash of the original's
+/// normalised title, description and body, and one short hash per part of it (`t` title, `d`
+/// description, `h` heading, `p` any other block), so `check` can say which parts changed since.
+/// Written by `optout translations mark`; editors never type it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TranslationMark {
+    pub original: crate::config::Lang,
+    pub marked: NaiveDate,
+    /// 12 hex digits.
+    pub hash: String,
+    /// Kind letter and 4 hex digits each, in the original's order.
+    pub blocks: Vec<(char, u16)>,
+}
+
+impl TranslationMark {
+    pub const FORMAT: &str =
+        "`LANG YYYY-MM-DD HASH BLOCKS…`, as `optout translations mark` writes it";
+
+    pub fn parse(text: &str) -> Option<TranslationMark> {
+        let mut words = text.split_whitespace();
+        let original = words.next()?;
+        let marked = NaiveDate::parse_from_str(words.next()?, "%Y-%m-%d").ok()?;
+        let hash = words.next()?;
+        let valid_lang =
+            (2..=3).contains(&original.len()) && original.bytes().all(|b| b.is_ascii_lowercase());
+        if !valid_lang || hash.len() != 12 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let blocks = words
+            .map(|w| {
+                let kind = w.chars().next().filter(|k| "tdhp".contains(*k))?;
+                let hex = w.get(1..).filter(|h| h.len() == 4)?;
+                Some((kind, u16::from_str_radix(hex, 16).ok()?))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(TranslationMark {
+            original: crate::config::Lang(original.to_string()),
+            marked,
+            hash: hash.to_ascii_lowercase(),
+            blocks,
+        })
+    }
+}
+
+impl fmt::Display for TranslationMark {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{} {} {}", self.original, self.marked, self.hash)?;
+        for (kind, hash) in &self.blocks {
+            write!(f, " {kind}{hash:04x}")?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -255,6 +314,8 @@ pub struct PageMeta {
     pub template: Option<String>,
     pub toc: bool,
     pub guide: Option<GuideMeta>,
+    /// Set on a translation marked with `optout translations mark`.
+    pub translation_of: Option<TranslationMark>,
 }
 
 impl PageMeta {
@@ -348,6 +409,14 @@ pub fn merge(
         review_every_days,
         sources
     );
+    // A mark belongs to one language's text; the neutral file is shared by all of them.
+    if yaml.translation_of.is_some() {
+        diags.push(
+            yaml_text
+                .error("translation_of", "`translation_of` in a language-neutral file")
+                .hint("it belongs in the translation's .md file; `optout translations mark` writes it there"),
+        );
+    }
     if diags.has_errors() {
         Err(diags)
     } else {
@@ -451,6 +520,22 @@ pub fn validate(
         }
         (None, _) => None,
     };
+    let translation_of = raw.translation_of.as_deref().and_then(|text| {
+        let mark = TranslationMark::parse(text);
+        if mark.is_none() {
+            diags.push(
+                error_at(
+                    "translation_of",
+                    format!("`{text}` is not a translation mark"),
+                )
+                .hint(format!(
+                    "expected {}; run `optout translations mark` on this page again",
+                    TranslationMark::FORMAT
+                )),
+            );
+        }
+        mark
+    });
     if diags.has_errors() {
         return Err(diags);
     }
@@ -467,6 +552,7 @@ pub fn validate(
         template: raw.template,
         toc: raw.toc.unwrap_or(true),
         guide,
+        translation_of,
     })
 }
 

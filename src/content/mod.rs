@@ -2,6 +2,7 @@
 //! `.yaml`, and turns them into typed [`Document`]s. Nothing here knows about URLs or templates.
 
 pub mod assets;
+pub mod drift;
 pub mod front_matter;
 pub mod meta;
 
@@ -14,6 +15,7 @@ use crate::error::{Diagnostic, Diagnostics};
 pub use assets::{Asset, ImageSize};
 pub use meta::{
     Audience, Certainty, DocKind, GuideMeta, OptOut, OptOutMethod, PageMeta, Source, SourceDate,
+    TranslationMark,
 };
 use meta::{MetaText, RawMeta};
 

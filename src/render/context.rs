@@ -423,6 +423,7 @@ pub fn node_context(
         ctx.insert_value("siblings", siblings(site, views, id));
     }
     ctx.insert("translations", &translations(site, id));
+    ctx.insert("outdated", &outdated_view(site, id));
     let (alternates, x_default) = alternates_view(site, &Output::Page(id));
     ctx.insert("alternates", &alternates);
     ctx.insert("x_default", &x_default);
@@ -463,6 +464,39 @@ fn translations(site: &Site, id: NodeId) -> Value {
         }
     }).collect();
     Value::Array(list)
+}
+
+/// `{lang, lang_name, url, title, updated}` of the original of a translation that changed since
+/// the translation was marked (`translation_of`); null on every other page. `updated` is the
+/// original's `updated` (or `date`) when it lies after the mark, else null.
+fn outdated_view(site: &Site, id: NodeId) -> Value {
+    use crate::content::drift::{Drift, compare, fingerprint};
+    let node = site.node(id);
+    let Some(mark) = &node.doc.meta.translation_of else {
+        return Value::Null;
+    };
+    let Some(original) = site
+        .find(&node.doc.key, &mark.original)
+        .filter(|&o| o != id)
+    else {
+        return Value::Null;
+    };
+    let doc = &site.node(original).doc;
+    if compare(&fingerprint(doc), mark) == Drift::InStep {
+        return Value::Null;
+    }
+    let updated = doc
+        .meta
+        .updated
+        .or(doc.meta.date)
+        .filter(|d| *d > mark.marked);
+    json!({
+        "lang": mark.original,
+        "lang_name": site.config.language(&mark.original).name,
+        "url": site.config.path_url(&site.node(original).url),
+        "title": doc.meta.title,
+        "updated": updated.map(|d| d.to_string()),
+    })
 }
 
 /// `alternates` (`[{lang, permalink}]`) and `x_default` (a permalink or null) of an output.
