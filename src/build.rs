@@ -218,6 +218,10 @@ impl Project {
             ))
             .into());
         }
+        let clashes = crate::search::check_paths(&site);
+        if clashes.has_errors() {
+            return Err(clashes);
+        }
         timing("load, graph");
         Ok(Project {
             options,

@@ -9,8 +9,8 @@
 //!
 //! | change | re-rendered |
 //! | --- | --- |
-//! | a page's body | that page, and its translations marked against it (their outdated notice) |
-//! | a page's metadata (title, weight, dates, …) | the page, its translations, its section and siblings, the term pages listing it, feeds; the sitemap when a date changed |
+//! | a page's body | that page, and its translations marked against it (their outdated notice); the search index of its language |
+//! | a page's metadata (title, weight, dates, …) | the page, its translations, its section and siblings, the term pages listing it, feeds, the search index and search page of its language; the sitemap when a date changed |
 //! | a URL (slug, add, remove, rename, draft, tags, aliases) or a section's metadata | every output; Markdown only where a link target moved |
 //! | a template | the outputs whose template uses it, the listings and site files |
 //! | a file beside the pages (add, change, remove) | the files under `media/`, and the pages that show or link to it (or could: `formular.png` and `formular.de.png`) |
@@ -107,6 +107,13 @@ pub fn affected(
             .iter()
             .any(|p| change.metadata.contains(p))
     };
+    // The search index of a language holds its pages' text and titles.
+    let searched: HashSet<&crate::config::Lang> = change
+        .bodies
+        .iter()
+        .chain(&change.metadata)
+        .map(|&id| site.node(id).lang())
+        .collect();
     all.iter()
         .filter(|o| match o {
             Output::Page(id) => {
@@ -117,6 +124,11 @@ pub fn affected(
             Output::Term(t, i) => listed(*t, *i),
             Output::Feed(_) => !change.metadata.is_empty(),
             Output::Sitemap => change.dates,
+            Output::SearchPage(lang) => change
+                .metadata
+                .iter()
+                .any(|&id| site.node(id).lang() == lang),
+            o if o.needs_search_index() => o.search_lang().is_some_and(|l| searched.contains(l)),
             _ => false,
         })
         .cloned()

@@ -14,9 +14,9 @@ pub mod structured_data;
 pub mod theme;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -25,6 +25,7 @@ use crate::config::Lang;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::markdown::Rendered;
 use crate::output::Sink;
+use crate::search;
 use crate::site::{NodeId, Site};
 pub use assets::Assets;
 pub use context::SharedViews;
@@ -33,6 +34,8 @@ pub use theme::Theme;
 
 /// Content-Security-Policy of every generated page: nothing but the site's own files.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'";
+/// The stylesheet of the search results, loaded by the search script when it opens.
+pub const SEARCH_CSS: &str = "search.css";
 /// The header version adds what a `<meta>` CSP cannot carry.
 pub const CSP_HEADER: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
@@ -136,6 +139,7 @@ impl<'a> Renderer<'a> {
             Output::Chooser => Some("chooser.html".into()),
             Output::NotFound(_) | Output::RootNotFound => Some("404.html".into()),
             Output::Alias(..) => Some("alias.html".into()),
+            Output::SearchPage(_) => Some("search.html".into()),
             _ => None,
         }
     }
@@ -147,44 +151,161 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders `set` into `sink`, in parallel. Problems are collected, a broken template once.
+    /// The search index is built from every page of its language, so search outputs come last:
+    /// from the texts of the pages rendered here, and the stored bodies of the others.
     pub fn render_set(&self, set: &[Output], bodies: &dyn Bodies, sink: &dyn Sink) -> Diagnostics {
         let tera = self.tera();
+        let (indexed, rest): (Vec<&Output>, Vec<&Output>) =
+            set.iter().partition(|o| o.needs_search_index());
+        let texts = (!indexed.is_empty()).then(|| Mutex::new(HashMap::new()));
+        let diags: Vec<Diagnostics> = rest
+            .par_iter()
+            .map(|output| self.render_one(tera, output, bodies, sink, texts.as_ref()))
+            .collect();
+        let mut all = Diagnostics::new();
+        for d in diags {
+            all.extend(d);
+        }
+        if let Some(texts) = texts {
+            let texts = texts.into_inner().unwrap_or_else(|p| p.into_inner());
+            all.extend(self.render_search(&indexed, bodies, texts, sink));
+        }
+        dedupe_template_errors(all)
+    }
+
+    /// Renders one output that is not built from the search index into `sink`; a page's text
+    /// goes into `texts` on the way when the index is built too.
+    fn render_one(
+        &self,
+        tera: &tera::Tera,
+        output: &Output,
+        bodies: &dyn Bodies,
+        sink: &dyn Sink,
+        texts: Option<&Mutex<HashMap<NodeId, search::PageText>>>,
+    ) -> Diagnostics {
+        let (bytes, mut diags) = match output {
+            Output::Page(id) => {
+                let (body, mut diags) = bodies.body(*id);
+                if diags.has_errors() {
+                    return diags;
+                }
+                let page = self.render_page(tera, *id, &body);
+                if let Some(texts) = texts {
+                    let text = search::page_text(&body.html);
+                    texts
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .insert(*id, text);
+                }
+                bodies.rendered(*id, body);
+                match page {
+                    Ok(bytes) => (bytes, diags),
+                    Err(d) => {
+                        diags.push(d);
+                        return diags;
+                    }
+                }
+            }
+            other => match self.render_output(tera, other) {
+                Ok(bytes) => (bytes, Diagnostics::new()),
+                Err(d) => return d.into(),
+            },
+        };
+        let path = output.path(self.site);
+        if let Err(e) = sink.put(&path, bytes) {
+            diags.push(write_error(&path, &e));
+        }
+        diags
+    }
+
+    /// Builds the search index of each language in `set` and renders its files. Pages whose text
+    /// is not in `texts` (not rendered in this set) are read from `bodies`.
+    fn render_search(
+        &self,
+        set: &[&Output],
+        bodies: &dyn Bodies,
+        mut texts: HashMap<NodeId, search::PageText>,
+        sink: &dyn Sink,
+    ) -> Diagnostics {
+        let langs: BTreeSet<&Lang> = set.iter().filter_map(|o| o.search_lang()).collect();
+        let missing: Vec<NodeId> = langs
+            .iter()
+            .flat_map(|l| search::indexed_pages(self.site, l))
+            .filter(|id| !texts.contains_key(id))
+            .collect();
+        let read: Vec<(NodeId, search::PageText)> = missing
+            .par_iter()
+            .filter_map(|&id| {
+                let (body, diags) = bodies.body(id);
+                // A page that does not render reports its own error; here it is left out.
+                (!diags.has_errors()).then(|| (id, search::page_text(&body.html)))
+            })
+            .collect();
+        texts.extend(read);
+        let indexes: HashMap<&Lang, search::LangIndex> = langs
+            .par_iter()
+            .map(|l| (*l, search::build(self.site, l, &texts)))
+            .collect();
         let diags: Vec<Diagnostics> = set
             .par_iter()
             .map(|output| {
-                let (bytes, mut diags) = match output {
-                    Output::Page(id) => {
-                        let (body, mut diags) = bodies.body(*id);
-                        if diags.has_errors() {
-                            return diags;
-                        }
-                        let page = self.render_page(tera, *id, &body);
-                        bodies.rendered(*id, body);
-                        match page {
-                            Ok(bytes) => (bytes, diags),
-                            Err(d) => {
-                                diags.push(d);
-                                return diags;
-                            }
-                        }
-                    }
-                    other => match self.render_output(tera, other) {
-                        Ok(bytes) => (bytes, Diagnostics::new()),
-                        Err(d) => return d.into(),
-                    },
+                let Some(index) = output.search_lang().and_then(|l| indexes.get(l)) else {
+                    return Diagnostics::new();
                 };
-                let path = output.path(self.site);
-                if let Err(e) = sink.put(&path, bytes) {
-                    diags.push(write_error(&path, &e));
+                let bytes = match output {
+                    Output::SearchMeta(lang) => self.search_meta(lang, index),
+                    Output::SearchShard(_, i) => index.shards.get(*i).cloned(),
+                    Output::SearchExcerpts(_, i) => index.excerpts.get(*i).cloned(),
+                    _ => None,
                 }
-                diags
+                .unwrap_or_default();
+                let path = output.path(self.site);
+                match sink.put(&path, bytes.into_bytes()) {
+                    Ok(()) => Diagnostics::new(),
+                    Err(e) => write_error(&path, &e).into(),
+                }
             })
             .collect();
         let mut all = Diagnostics::new();
         for d in diags {
             all.extend(d);
         }
-        dedupe_template_errors(all)
+        all
+    }
+
+    /// `search/de/meta.json`: the index's layout and version, the other languages' indexes, the
+    /// stylesheet of the results and the UI strings, so pages carry none of it.
+    fn search_meta(&self, lang: &Lang, index: &search::LangIndex) -> Option<String> {
+        let cfg = &self.site.config;
+        let layout = search::layout(self.site, lang);
+        let strings = self.theme.i18n.get(lang);
+        let t = |key: &str| {
+            strings
+                .and_then(|s| s.get(key))
+                .cloned()
+                .unwrap_or_default()
+        };
+        let langs: Vec<Value> = cfg
+            .langs()
+            .map(|l| json!({"code": l, "name": cfg.language(l).name, "index": cfg.path_url(&format!("/{}/{l}/", search::SEARCH_DIR))}))
+            .collect();
+        let meta = json!({
+            "v": index.version,
+            "shards": layout.shards,
+            "per": layout.pages_per_excerpt_file,
+            "css": self.theme.assets.urls.get(SEARCH_CSS),
+            "langs": langs,
+            "t": {
+                "label": t("search"),
+                "one": t("search_result_one"),
+                "many": t("search_result_many"),
+                "none": t("search_none"),
+                "other": t("search_other"),
+                "all": t("search_all_pages"),
+                "all_url": cfg.path_url(&search::page_url(lang)),
+            },
+        });
+        Some(meta.to_string())
     }
 
     /// The bytes of one output. A page rendered here has an empty body: pages get theirs in
@@ -217,6 +338,11 @@ impl<'a> Renderer<'a> {
             Output::NotFound(lang) => html(self.not_found_context(lang)),
             Output::RootNotFound => html(self.not_found_context(&cfg.default_language)),
             Output::Alias(_, target) => html(self.alias_context(output, *target)),
+            Output::SearchPage(lang) => html(self.search_page_context(lang)),
+            // Built from the index in `render_set`; alone, an output has no index to come from.
+            Output::SearchMeta(_) | Output::SearchShard(..) | Output::SearchExcerpts(..) => {
+                Ok(Vec::new())
+            }
             Output::Static(path) => Ok(self
                 .theme
                 .assets
@@ -338,6 +464,39 @@ impl<'a> Renderer<'a> {
             .collect();
         let output = Output::NotFound(lang.clone());
         self.base_context(lang, &output.url(self.site), &output, &switcher)
+    }
+
+    /// The page of all pages of a language, by section: `search_groups` is a list of
+    /// `{title, url, pages: [{title, url}]}`, the home's pages first, then each section's.
+    fn search_page_context(&self, lang: &Lang) -> tera::Context {
+        let cfg = &self.site.config;
+        let switcher: Vec<(Lang, String, bool)> = cfg
+            .langs()
+            .map(|l| (l.clone(), search::page_url(l), true))
+            .collect();
+        let output = Output::SearchPage(lang.clone());
+        let mut ctx = self.base_context(lang, &output.url(self.site), &output, &switcher);
+        let mut groups = Vec::new();
+        if let Some(&home) = self.site.homes.get(lang) {
+            self.search_groups(home, &mut groups);
+        }
+        ctx.insert("search_groups", &groups);
+        ctx
+    }
+
+    /// `section` and its pages, then each of its subsections the same way.
+    fn search_groups(&self, section: NodeId, groups: &mut Vec<Value>) {
+        let cfg = &self.site.config;
+        let node = self.site.node(section);
+        let link = |id: NodeId| {
+            let n = self.site.node(id);
+            json!({"title": n.title(), "url": cfg.path_url(&n.url)})
+        };
+        let pages: Vec<Value> = node.pages.iter().map(|&p| link(p)).collect();
+        groups.push(json!({"title": node.title(), "url": cfg.path_url(&node.url), "pages": pages}));
+        for &sub in &node.subsections {
+            self.search_groups(sub, groups);
+        }
     }
 
     fn alias_context(&self, output: &Output, target: NodeId) -> tera::Context {

@@ -7,6 +7,7 @@
 
 use crate::config::Lang;
 use crate::render::Assets;
+use crate::search;
 use crate::site::{NodeId, Site};
 
 /// One file of the built site.
@@ -47,6 +48,17 @@ pub enum Output {
     /// A file beside the pages (`content/guides/formular.de.png`) under its output path,
     /// `media/formular.de.3f2a1c9e4b.png`: published once, however many pages show it.
     Asset(String),
+    /// The page listing every page of a language, where the search box leads without
+    /// JavaScript: `de/search.html`.
+    SearchPage(Lang),
+    /// What the search client reads first about a language's index (file layout, version, UI
+    /// strings): `search/de/meta.json`.
+    SearchMeta(Lang),
+    /// One shard of a language's search index (words, stems, scored entries):
+    /// `search/de/s12.json`.
+    SearchShard(Lang, usize),
+    /// The excerpts of a few pages of a language, shown with search results: `search/de/e3.json`.
+    SearchExcerpts(Lang, usize),
 }
 
 /// File name of the feed in each language's directory.
@@ -60,9 +72,11 @@ impl Output {
     /// Where the output is written, relative to the output directory, `/`-separated.
     pub fn path(&self, site: &Site) -> String {
         match self {
-            Output::Page(_) | Output::Taxonomy(_) | Output::Term(..) | Output::Alias(..) => {
-                page_path(&self.url(site))
-            }
+            Output::Page(_)
+            | Output::Taxonomy(_)
+            | Output::Term(..)
+            | Output::Alias(..)
+            | Output::SearchPage(_) => page_path(&self.url(site)),
             Output::Feed(lang) => format!("{lang}/{FEED_FILE}"),
             Output::Sitemap => "sitemap.xml".into(),
             Output::Robots => "robots.txt".into(),
@@ -72,6 +86,9 @@ impl Output {
             Output::NotFound(lang) => format!("{lang}/{NOT_FOUND_FILE}"),
             Output::RootNotFound => NOT_FOUND_FILE.into(),
             Output::Static(path) | Output::Asset(path) => path.clone(),
+            Output::SearchMeta(lang) => search::meta_path(lang),
+            Output::SearchShard(lang, i) => search::shard_path(lang, *i),
+            Output::SearchExcerpts(lang, i) => search::excerpt_path(lang, *i),
         }
     }
 
@@ -84,6 +101,7 @@ impl Output {
             Output::Term(t, i) => site.taxonomies[*t].terms[*i].url.clone(),
             Output::Alias(alias, _) => alias.clone(),
             Output::Chooser => "/".into(),
+            Output::SearchPage(lang) => search::page_url(lang),
             _ => format!("/{}", self.path(site)),
         }
     }
@@ -92,6 +110,38 @@ impl Output {
     pub fn is_page(&self) -> bool {
         matches!(self, Output::Page(_))
     }
+
+    /// Rendered from the search index, which is built from every page of its language.
+    pub fn needs_search_index(&self) -> bool {
+        matches!(
+            self,
+            Output::SearchMeta(_) | Output::SearchShard(..) | Output::SearchExcerpts(..)
+        )
+    }
+
+    /// The language of a search output.
+    pub fn search_lang(&self) -> Option<&Lang> {
+        match self {
+            Output::SearchPage(l)
+            | Output::SearchMeta(l)
+            | Output::SearchShard(l, _)
+            | Output::SearchExcerpts(l, _) => Some(l),
+            _ => None,
+        }
+    }
+}
+
+/// The search outputs of a language: its page of all pages, the index's meta file, shards and
+/// excerpt files.
+pub fn search_outputs(site: &Site, lang: &Lang) -> Vec<Output> {
+    let layout = search::layout(site, lang);
+    let mut out = vec![
+        Output::SearchPage(lang.clone()),
+        Output::SearchMeta(lang.clone()),
+    ];
+    out.extend((0..layout.shards).map(|i| Output::SearchShard(lang.clone(), i)));
+    out.extend((0..layout.excerpt_files).map(|i| Output::SearchExcerpts(lang.clone(), i)));
+    out
 }
 
 /// Every output of the site, pages first.
@@ -115,6 +165,9 @@ pub fn site_outputs(site: &Site, assets: &Assets) -> Vec<Output> {
     );
     out.extend(assets.files.keys().cloned().map(Output::Static));
     out.extend(site.assets.paths().cloned().map(Output::Asset));
+    for lang in site.config.langs() {
+        out.extend(search_outputs(site, lang));
+    }
     out
 }
 

@@ -1,0 +1,328 @@
+//! The index of one language, as the static files the client fetches.
+//!
+//! - Shards (`search/de/s12.json`): `{"f": {form: stem}, "p": {stem: [entry, score, …]}}`. A
+//!   form (a folded word of the site, or a part of a compound) lives in the shard of its first two
+//!   letters, a stem's postings in the shard of the stem's: a query word fetches one shard (two
+//!   when its stem starts otherwise), and a word being typed finds every form it begins.
+//! - Excerpts (`search/de/e3.json`): for a few pages each, `[title, section, url, [[heading,
+//!   anchor, text], …]]`, fetched only for the results shown.
+//!
+//! An entry is one heading of one page, numbered `page * 64 + section`; [`TITLE_ENTRY`] stands
+//! for the page's title and description, which count for the page as a whole. Scores are BM25
+//! over entries, weighted by where the word is (title, heading, text) and by the kind of page
+//! (a guide above a glossary mention), computed here so the client only adds them up.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::extract::PageText;
+use super::words::{Analyzer, compound_parts, fold, tokens};
+
+/// Sections a page is split into at most; later headings count for the last one.
+pub const SECTIONS_PER_PAGE: usize = 64;
+/// The entry of a page's title and description (the section number no heading gets).
+pub const TITLE_ENTRY: usize = SECTIONS_PER_PAGE - 1;
+/// The characters of a section's text kept for the excerpt.
+pub const EXCERPT_CHARS: usize = 500;
+/// Postings kept per stem, best first: on a site of thousands of pages a frequent word would
+/// otherwise make its shard heavy, and the client shows a handful of results anyway.
+pub const MAX_POSTINGS: usize = 300;
+
+const TITLE_WEIGHT: f32 = 4.0;
+const HEADING_WEIGHT: f32 = 3.0;
+const TEXT_WEIGHT: f32 = 1.0;
+/// A word of the title or description counts this much more than the same word in the text:
+/// the page is about it. (A weight inside BM25's saturation would barely show.)
+const TITLE_BOOST: f32 = 3.0;
+/// A compound counts for its parts at this fraction of its weight.
+const PART_WEIGHT: f32 = 0.5;
+/// BM25 parameters.
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+/// One page as the index sees it.
+pub struct IndexedPage<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    /// The title of the part of the site it belongs to ("Anleitungen"); empty at the top.
+    pub section: &'a str,
+    /// Its URL with the base path.
+    pub url: String,
+    /// How its matches rank against other pages': guides 1.5, listings 0.7, other pages 1.
+    pub boost: f32,
+    pub text: &'a PageText,
+}
+
+/// How a language's index is cut into files; known from the number of pages alone, so the list
+/// of outputs is known before anything is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    pub shards: usize,
+    pub pages_per_excerpt_file: usize,
+    pub excerpt_files: usize,
+}
+
+impl Layout {
+    /// 8 to 512 shards, about one per page; one page per excerpt file below 4,000 pages.
+    pub fn for_pages(pages: usize) -> Layout {
+        let shards = pages.next_power_of_two().clamp(8, 512);
+        let per = (pages / 2000).max(1);
+        Layout {
+            shards,
+            pages_per_excerpt_file: per,
+            excerpt_files: pages.div_ceil(per),
+        }
+    }
+}
+
+/// The shard of a word: its first two characters (`search-engine.js` computes the same).
+pub fn bucket(word: &str, shards: usize) -> usize {
+    let mut cs = word.chars();
+    let a = cs.next().map_or(0, |c| c as u32);
+    let b = cs.next().map_or(0, |c| c as u32);
+    ((a * 131 + b) % shards as u32) as usize
+}
+
+/// A language's index, serialised.
+#[derive(Debug, Clone, Default)]
+pub struct LangIndex {
+    pub shards: Vec<String>,
+    pub excerpts: Vec<String>,
+    /// A hash of every file, for the client's cache (`s12.json?v=…`).
+    pub version: String,
+    /// Distinct forms (words and compound parts) the index knows.
+    pub forms: usize,
+}
+
+/// What one entry contains: stem → weighted count, and its length in weighted words.
+#[derive(Default)]
+struct EntryTerms {
+    terms: HashMap<String, f32>,
+    length: f32,
+}
+
+/// The words of one entry before stemming: folded form → weighted count.
+type EntryForms = HashMap<String, f32>;
+
+pub fn build(pages: &[IndexedPage<'_>], analyzer: &Analyzer, layout: Layout) -> LangIndex {
+    // 1. Every page's entries as folded forms with their weights.
+    let forms_per_page: Vec<Vec<(usize, EntryForms)>> = pages
+        .par_iter()
+        .enumerate()
+        .map(|(p, page)| entry_forms(p, page, analyzer))
+        .collect();
+    // 2. Each distinct form once: its stem and, in German, its parts.
+    let mut distinct: HashSet<&str> = HashSet::new();
+    for page in &forms_per_page {
+        for (_, forms) in page {
+            distinct.extend(forms.keys().map(String::as_str));
+        }
+    }
+    let known: HashSet<String> = distinct
+        .iter()
+        .filter(|f| f.chars().count() >= 4 && f.chars().all(char::is_alphabetic))
+        .map(|f| f.to_string())
+        .collect();
+    let analysed: HashMap<&str, Analysed> = distinct
+        .par_iter()
+        .map(|&form| (form, analyse(form, analyzer, &known)))
+        .collect();
+    // 3. Entries as stems; document frequencies.
+    let mut entries: Vec<(usize, EntryTerms)> = Vec::new();
+    for page in &forms_per_page {
+        for (id, forms) in page {
+            let mut e = EntryTerms::default();
+            for (form, &weight) in forms {
+                let a = &analysed[form.as_str()];
+                *e.terms.entry(a.stem.clone()).or_default() += weight;
+                e.length += weight;
+                for (_, part_stem) in &a.parts {
+                    if *part_stem != a.stem {
+                        *e.terms.entry(part_stem.clone()).or_default() += weight * PART_WEIGHT;
+                    }
+                }
+            }
+            entries.push((*id, e));
+        }
+    }
+    let mut df: HashMap<&str, usize> = HashMap::new();
+    for (_, e) in &entries {
+        for stem in e.terms.keys() {
+            *df.entry(stem.as_str()).or_default() += 1;
+        }
+    }
+    let n = entries.len().max(1) as f32;
+    let avg = entries.iter().map(|(_, e)| e.length).sum::<f32>() / n;
+    // 4. Scored postings per stem, best first.
+    let mut postings: HashMap<&str, Vec<(usize, u32)>> = HashMap::new();
+    for (id, e) in &entries {
+        let mut boost = pages[id / SECTIONS_PER_PAGE].boost;
+        if id % SECTIONS_PER_PAGE == TITLE_ENTRY {
+            boost *= TITLE_BOOST;
+        }
+        for (stem, &tf) in &e.terms {
+            let d = df[stem.as_str()] as f32;
+            let idf = (1.0 + (n - d + 0.5) / (d + 0.5)).ln();
+            let norm = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * e.length / avg.max(1.0)));
+            let score = (boost * idf * norm * 10.0).round().max(1.0) as u32;
+            postings.entry(stem).or_default().push((*id, score));
+        }
+    }
+    for list in postings.values_mut() {
+        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        list.truncate(MAX_POSTINGS);
+    }
+    // 5. Forms and postings into their shards.
+    let mut shard_forms: Vec<BTreeMap<&str, &str>> = vec![BTreeMap::new(); layout.shards];
+    for (form, a) in &analysed {
+        shard_forms[bucket(form, layout.shards)].insert(form, &a.stem);
+        for (part, part_stem) in &a.parts {
+            shard_forms[bucket(part, layout.shards)].insert(part, part_stem);
+        }
+    }
+    let forms = shard_forms.iter().map(BTreeMap::len).sum();
+    let mut shard_postings: Vec<BTreeMap<&str, Vec<usize>>> = vec![BTreeMap::new(); layout.shards];
+    for (stem, list) in &postings {
+        let flat = list
+            .iter()
+            .flat_map(|&(id, score)| [id, score as usize])
+            .collect();
+        shard_postings[bucket(stem, layout.shards)].insert(stem, flat);
+    }
+    let shards: Vec<String> = shard_forms
+        .iter()
+        .zip(&shard_postings)
+        .map(|(f, p)| json!({"f": f, "p": p}).to_string())
+        .collect();
+    let excerpts: Vec<String> = pages
+        .chunks(layout.pages_per_excerpt_file)
+        .map(|chunk| Value::Array(chunk.iter().map(excerpt).collect()).to_string())
+        .collect();
+    let mut hash = Sha256::new();
+    for file in shards.iter().chain(&excerpts) {
+        hash.update(file.as_bytes());
+        hash.update([0]);
+    }
+    let version: String = hash.finalize()[..4]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    LangIndex {
+        shards,
+        excerpts,
+        version,
+        forms,
+    }
+}
+
+/// A form's stem and its compound parts with theirs.
+struct Analysed {
+    stem: String,
+    parts: Vec<(String, String)>,
+}
+
+fn analyse(form: &str, analyzer: &Analyzer, known: &HashSet<String>) -> Analysed {
+    let parts = if analyzer.splits_compounds() {
+        compound_parts(form, known)
+            .into_iter()
+            .map(|p| {
+                let s = analyzer.stem(&p);
+                (p, s)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Analysed {
+        stem: analyzer.stem(form),
+        parts,
+    }
+}
+
+/// The entries of page `p`: its title entry and one per section.
+fn entry_forms(p: usize, page: &IndexedPage<'_>, analyzer: &Analyzer) -> Vec<(usize, EntryForms)> {
+    let base = p * SECTIONS_PER_PAGE;
+    let mut title = EntryForms::new();
+    add_words(&mut title, page.title, TITLE_WEIGHT, analyzer);
+    add_words(&mut title, page.description, TEXT_WEIGHT, analyzer);
+    let mut out = vec![(base + TITLE_ENTRY, title)];
+    for (i, section) in page.text.sections.iter().enumerate() {
+        let slot = i.min(TITLE_ENTRY - 1);
+        if slot < i {
+            // Past the last slot: the text counts for the last section.
+            if let Some((_, last)) = out.last_mut() {
+                add_words(last, &section.heading, HEADING_WEIGHT, analyzer);
+                add_words(last, &section.text, TEXT_WEIGHT, analyzer);
+            }
+            continue;
+        }
+        let mut forms = EntryForms::new();
+        add_words(&mut forms, &section.heading, HEADING_WEIGHT, analyzer);
+        add_words(&mut forms, &section.text, TEXT_WEIGHT, analyzer);
+        out.push((base + slot, forms));
+    }
+    out
+}
+
+fn add_words(forms: &mut EntryForms, text: &str, weight: f32, analyzer: &Analyzer) {
+    for word in tokens(text) {
+        let folded = fold(word);
+        if analyzer.indexes(&folded) {
+            *forms.entry(folded).or_default() += weight;
+        }
+    }
+}
+
+/// A page's excerpts: `[title, section, url, [[heading, anchor, text], …]]`, section `i` at `i`.
+fn excerpt(page: &IndexedPage<'_>) -> Value {
+    let sections: Vec<Value> = page
+        .text
+        .sections
+        .iter()
+        .take(TITLE_ENTRY)
+        .map(|s| json!([s.heading, s.anchor, cut(&s.text, EXCERPT_CHARS)]))
+        .collect();
+    json!([page.title, page.section, page.url, sections])
+}
+
+/// At most `max` characters of `text`, ending at a word boundary, with `…` when cut.
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let end = text.char_indices().nth(max).map_or(text.len(), |(i, _)| i);
+    let head = &text[..end];
+    let head = head.rfind(' ').map_or(head, |i| &head[..i]);
+    format!("{head} …")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_grows_with_the_site() {
+        assert_eq!(Layout::for_pages(35).shards, 64);
+        assert_eq!(Layout::for_pages(1).shards, 8);
+        let big = Layout::for_pages(10_000);
+        assert_eq!(
+            (big.shards, big.pages_per_excerpt_file, big.excerpt_files),
+            (512, 5, 2000)
+        );
+    }
+
+    #[test]
+    fn bucket_uses_the_first_two_characters() {
+        assert_eq!(bucket("formular", 64), bucket("fo", 64));
+        assert_eq!(bucket("ä", 8), (('ä' as u32) * 131 % 8) as usize);
+    }
+
+    #[test]
+    fn cut_ends_at_a_word() {
+        assert_eq!(cut("eins zwei drei", 8), "eins …");
+        assert_eq!(cut("kurz", 8), "kurz");
+    }
+}
