@@ -9,8 +9,8 @@
 //!
 //! | change | re-rendered |
 //! | --- | --- |
-//! | a page's body | that page, and its translations marked against it (their outdated notice); the search index of its language |
-//! | a page's metadata (title, weight, dates, …) | the page, its translations, its section and siblings, the term pages listing it, feeds, the search index and search page of its language; the sitemap when a date changed |
+//! | a page's body | that page, and its translations marked against it (their outdated notice); the search index of its language (shards and that page's excerpts) |
+//! | a page's metadata (title, weight, dates, …) | the page, its translations, its section and siblings, the term pages listing it, feeds, the search index (shards and that page's excerpts) and search page of its language; the sitemap when a date changed |
 //! | a URL (slug, add, remove, rename, draft, tags, aliases) or a section's metadata | every output; Markdown only where a link target moved |
 //! | a template | the outputs whose template uses it, the listings and site files |
 //! | a file beside the pages (add, change, remove) | the files under `media/`, and the pages that show or link to it (or could: `formular.png` and `formular.de.png`) |
@@ -107,12 +107,23 @@ pub fn affected(
             .iter()
             .any(|p| change.metadata.contains(p))
     };
-    // The search index of a language holds its pages' text and titles.
-    let searched: HashSet<&crate::config::Lang> = change
-        .bodies
-        .iter()
-        .chain(&change.metadata)
-        .map(|&id| site.node(id).lang())
+    // The search index of a language holds its pages' text and titles: its shards change (the
+    // scores of every word depend on all pages), and the excerpt files of the changed pages.
+    let changed = change.bodies.iter().chain(&change.metadata);
+    let searched: HashSet<&crate::config::Lang> =
+        changed.clone().map(|&id| site.node(id).lang()).collect();
+    let excerpts: HashSet<(&crate::config::Lang, usize)> = changed
+        .map(|&id| {
+            let lang = site.node(id).lang();
+            let at = crate::search::indexed_pages(site, lang)
+                .iter()
+                .position(|&p| p == id)
+                .unwrap_or_default();
+            (
+                lang,
+                at / crate::search::layout(site, lang).pages_per_excerpt_file,
+            )
+        })
         .collect();
     all.iter()
         .filter(|o| match o {
@@ -128,6 +139,7 @@ pub fn affected(
                 .metadata
                 .iter()
                 .any(|&id| site.node(id).lang() == lang),
+            Output::SearchExcerpts(lang, i) => excerpts.contains(&(lang, *i)),
             o if o.needs_search_index() => o.search_lang().is_some_and(|l| searched.contains(l)),
             _ => false,
         })

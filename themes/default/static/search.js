@@ -1,4 +1,4 @@
-// The search box (see search-engine.js): loads the engine on first use, so pages carry only this.
+// Loads search-engine.js on first use of the search box (focus, click or "/").
 {
   const box = document.querySelector('.site-search');
   let engine;
@@ -7,10 +7,9 @@
     (engine ??= import(box.dataset.engine)).then((m) => m.open(box, e.type !== 'focus' || document.activeElement === box));
   };
   if (box) {
-    box.addEventListener('click', open);
-    box.addEventListener('focus', open);
+    box.onclick = box.onfocus = open;
     addEventListener('keydown', (e) => {
-      if (e.key === '/' && !e.ctrlKey && !e.metaKey && !e.altKey && !e.target.closest('input, textarea, select, [contenteditable]')) open(e);
+      if (e.key === '/' && !e.ctrlKey && !e.metaKey && !e.target.closest('input,textarea,select,[contenteditable]')) open(e);
     });
   }
 }
