@@ -305,7 +305,7 @@ impl<'a> Renderer<'a> {
                 "all_url": cfg.path_url(&search::page_url(lang)),
             },
         });
-        Some(meta.to_string())
+        Some(search::index::to_json(&meta))
     }
 
     /// The bytes of one output. A page rendered here has an empty body: pages get theirs in

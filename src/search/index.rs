@@ -195,11 +195,11 @@ pub fn build(pages: &[IndexedPage<'_>], analyzer: &Analyzer, layout: Layout) -> 
     let shards: Vec<String> = shard_forms
         .iter()
         .zip(&shard_postings)
-        .map(|(f, p)| json!({"f": f, "p": p}).to_string())
+        .map(|(f, p)| to_json(&json!({"f": f, "p": p})))
         .collect();
     let excerpts: Vec<String> = pages
         .chunks(layout.pages_per_excerpt_file)
-        .map(|chunk| Value::Array(chunk.iter().map(excerpt).collect()).to_string())
+        .map(|chunk| to_json(&Value::Array(chunk.iter().map(excerpt).collect())))
         .collect();
     let mut hash = Sha256::new();
     for file in shards.iter().chain(&excerpts) {
@@ -276,6 +276,45 @@ fn add_words(forms: &mut EntryForms, text: &str, weight: f32, analyzer: &Analyze
     }
 }
 
+/// `value` as JSON with `<`, `>`, `&` and `"` inside strings written as `\u` escapes: the same
+/// data to a JSON parser, and no markup (`<script>` from a title) in the file's bytes, should a
+/// host ever serve it as HTML.
+pub fn to_json(value: &Value) -> String {
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, MarkupSafe);
+    let _ = serde::Serialize::serialize(value, &mut ser);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+struct MarkupSafe;
+
+impl serde_json::ser::Formatter for MarkupSafe {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut rest = fragment;
+        while let Some(i) = rest.find(['<', '>', '&']) {
+            writer.write_all(rest[..i].as_bytes())?;
+            write!(writer, "\\u{:04x}", rest.as_bytes()[i])?;
+            rest = &rest[i + 1..];
+        }
+        writer.write_all(rest.as_bytes())
+    }
+
+    fn write_char_escape<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        escape: serde_json::ser::CharEscape,
+    ) -> std::io::Result<()> {
+        match escape {
+            serde_json::ser::CharEscape::Quote => writer.write_all(b"\\u0022"),
+            other => serde_json::ser::CompactFormatter.write_char_escape(writer, other),
+        }
+    }
+}
+
 /// A page's excerpts: `[title, section, url, [[heading, anchor, text], …]]`, section `i` at `i`.
 fn excerpt(page: &IndexedPage<'_>) -> Value {
     let sections: Vec<Value> = page
@@ -318,6 +357,14 @@ mod tests {
     fn bucket_uses_the_first_two_characters() {
         assert_eq!(bucket("formular", 64), bucket("fo", 64));
         assert_eq!(bucket("ä", 8), (('ä' as u32) * 131 % 8) as usize);
+    }
+
+    #[test]
+    fn json_carries_no_markup_and_parses_back() {
+        let value = json!({"t": "<script>\" onmouseover & \\"});
+        let text = to_json(&value);
+        assert!(!text.contains('<') && !text.contains('&') && !text.contains("\" on"), "{text}");
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), value);
     }
 
     #[test]
