@@ -238,6 +238,7 @@ async function create(link) {
     }
     nodes.push(el('a', { class: 'search-all', href: t.all_url }, t.all));
     panel.replaceChildren(...nodes);
+    panel.dataset.query = query;
     panel.hidden = false;
     const total = found.total + (extra ? extra[1].total : 0);
     live.textContent = total ? (total === 1 ? t.one : t.many.replace('{n}', total)) : t.none.replace('{q}', query);
