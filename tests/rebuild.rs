@@ -43,9 +43,16 @@ fn every_kind_of_change_matches_a_full_build() {
     f.write("content/guides/facebook.en.md", "---\ntitle: \"Facebook: objection\"\ndescription: \"How to object on Facebook\"\nslug: facebook\ntags: [Meta, form]\n---\n## Step by step {#steps}\n\nNew text.\n");
     let s = step(&f, &mut preview, &["content/guides/facebook.en.md"]);
     assert_eq!(s.rendered_pages, 1);
-    let pages: Vec<&String> = s.changed.iter().filter(|p| !p.starts_with("search/")).collect();
+    let pages: Vec<&String> = s
+        .changed
+        .iter()
+        .filter(|p| !p.starts_with("search/"))
+        .collect();
     assert_eq!(pages, ["en/guides/facebook/index.html"]);
-    assert!(s.changed.contains(&"search/en/meta.json".to_string()), "{s:?}");
+    assert!(
+        s.changed.contains(&"search/en/meta.json".to_string()),
+        "{s:?}"
+    );
 
     // Title: the page, its translation's switcher, the section listing and siblings, feeds.
     let de = std::fs::read_to_string(f.root().join("content/guides/facebook.de.md")).unwrap();

@@ -66,10 +66,10 @@ fn read_bytes(root: &Path, file: &Path) -> Result<Vec<u8>, Diagnostic> {
 
 impl Assets {
     fn add(&mut self, config: &Config, name: &str, mut bytes: Vec<u8>) {
-        if name.ends_with(".css") {
-            if let Ok(css) = std::str::from_utf8(&bytes) {
-                bytes = strip_css_comments(css).into_bytes();
-            }
+        if name.ends_with(".css")
+            && let Ok(css) = std::str::from_utf8(&bytes)
+        {
+            bytes = strip_css_comments(css).into_bytes();
         }
         let out_name = if name.ends_with(".css") || name.ends_with(".js") {
             let fingerprinted = fingerprint(name, &bytes);

@@ -296,7 +296,7 @@ impl serde_json::ser::Formatter for MarkupSafe {
     ) -> std::io::Result<()> {
         let mut rest = fragment;
         while let Some(i) = rest.find(['<', '>', '&']) {
-            writer.write_all(rest[..i].as_bytes())?;
+            writer.write_all(&rest.as_bytes()[..i])?;
             write!(writer, "\\u{:04x}", rest.as_bytes()[i])?;
             rest = &rest[i + 1..];
         }
@@ -363,7 +363,10 @@ mod tests {
     fn json_carries_no_markup_and_parses_back() {
         let value = json!({"t": "<script>\" onmouseover & \\"});
         let text = to_json(&value);
-        assert!(!text.contains('<') && !text.contains('&') && !text.contains("\" on"), "{text}");
+        assert!(
+            !text.contains('<') && !text.contains('&') && !text.contains("\" on"),
+            "{text}"
+        );
         assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), value);
     }
 

@@ -143,11 +143,11 @@ pub fn compound_parts(word: &str, known: &HashSet<String>) -> Vec<String> {
         if i >= MIN_PART_CHARS && known.contains(head) {
             add(head);
             for joiner in JOINERS {
-                if let Some(rest) = tail.strip_prefix(joiner) {
-                    if known.contains(rest) {
-                        add(rest);
-                        break;
-                    }
+                if let Some(rest) = tail.strip_prefix(joiner)
+                    && known.contains(rest)
+                {
+                    add(rest);
+                    break;
                 }
             }
         }
