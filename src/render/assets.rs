@@ -65,12 +65,7 @@ fn read_bytes(root: &Path, file: &Path) -> Result<Vec<u8>, Diagnostic> {
 }
 
 impl Assets {
-    fn add(&mut self, config: &Config, name: &str, mut bytes: Vec<u8>) {
-        if name.ends_with(".css")
-            && let Ok(css) = std::str::from_utf8(&bytes)
-        {
-            bytes = strip_css_comments(css).into_bytes();
-        }
+    fn add(&mut self, config: &Config, name: &str, bytes: Vec<u8>) {
         let out_name = if name.ends_with(".css") || name.ends_with(".js") {
             let fingerprinted = fingerprint(name, &bytes);
             self.fingerprinted.push(fingerprinted.clone());
@@ -82,46 +77,6 @@ impl Assets {
             .insert(name.to_string(), config.path_url(&out_name));
         self.files.insert(out_name, bytes);
     }
-}
-
-/// A stylesheet without its comments: they are for the people editing it, and every page
-/// downloads it (the theme's pages stay under 60 KB with their CSS). Strings are kept as they
-/// are; a line that held only a comment goes with it.
-pub fn strip_css_comments(css: &str) -> String {
-    let mut out = String::with_capacity(css.len());
-    let mut rest = css;
-    let mut quote: Option<char> = None;
-    while let Some(c) = rest.chars().next() {
-        if let Some(q) = quote {
-            let len = if c == '\\' {
-                rest.chars().take(2).map(char::len_utf8).sum()
-            } else {
-                c.len_utf8()
-            };
-            out.push_str(&rest[..len]);
-            rest = &rest[len..];
-            if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        if rest.starts_with("/*") {
-            let end = rest[2..].find("*/").map_or(rest.len(), |i| i + 4);
-            rest = &rest[end..];
-            let line_start = out.rfind('\n').map_or(0, |i| i + 1);
-            if out[line_start..].trim().is_empty() && rest.starts_with('\n') {
-                out.truncate(line_start);
-                rest = &rest[1..];
-            }
-            continue;
-        }
-        if c == '"' || c == '\'' {
-            quote = Some(c);
-        }
-        out.push(c);
-        rest = &rest[c.len_utf8()..];
-    }
-    out
 }
 
 /// `css/style.css` + bytes → `css/style.<first 10 hex digits of SHA-256>.css`.
@@ -137,16 +92,6 @@ pub fn fingerprint(name: &str, bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn css_comments_go_strings_stay() {
-        let css = "/* head */\na {\n  /* why */\n  color: red; /* after */\n  content: \"/* kept */\";\n}\n";
-        assert_eq!(
-            strip_css_comments(css),
-            "a {\n  color: red; \n  content: \"/* kept */\";\n}\n"
-        );
-        assert_eq!(strip_css_comments("a{}/* open"), "a{}");
-    }
 
     #[test]
     fn fingerprint_is_stable_and_content_dependent() {
