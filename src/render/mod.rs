@@ -167,8 +167,10 @@ impl<'a> Renderer<'a> {
             all.extend(d);
         }
         if let Some(texts) = texts {
+            crate::build::timing("render: pages and files");
             let texts = texts.into_inner().unwrap_or_else(|p| p.into_inner());
             all.extend(self.render_search(&indexed, bodies, texts, sink));
+            crate::build::timing("render: search index");
         }
         dedupe_template_errors(all)
     }
