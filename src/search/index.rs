@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::extract::PageText;
-use super::words::{Analyzer, compound_parts, fold, tokens};
+use super::words::{Analyzer, compound_parts, fold_into, tokens};
 
 /// Sections a page is split into at most; later headings count for the last one.
 pub const SECTIONS_PER_PAGE: usize = 64;
@@ -97,15 +97,16 @@ pub struct LangIndex {
     pub forms: usize,
 }
 
-/// What one entry contains: stem → weighted count, and its length in weighted words.
-#[derive(Default)]
-struct EntryTerms {
-    terms: HashMap<String, f32>,
-    length: f32,
-}
+/// Maps and sets with a fast hash: the keys are the site's own words, not attacker input that
+/// could be chosen to collide (and a slow build is the worst that could happen).
+type Map<K, V> = HashMap<K, V, ahash::RandomState>;
+type Set<K> = HashSet<K, ahash::RandomState>;
+
+/// One entry as (entry number, numbered stems with their weight, length in weighted words).
+type StemmedEntry = (usize, Vec<(u32, f32)>, f32);
 
 /// The words of one entry before stemming: folded form → weighted count.
-type EntryForms = HashMap<String, f32>;
+type EntryForms = Map<String, f32>;
 
 pub fn build(pages: &[IndexedPage<'_>], analyzer: &Analyzer, layout: Layout) -> LangIndex {
     // 1. Every page's entries as folded forms with their weights.
@@ -114,70 +115,85 @@ pub fn build(pages: &[IndexedPage<'_>], analyzer: &Analyzer, layout: Layout) -> 
         .enumerate()
         .map(|(p, page)| entry_forms(p, page, analyzer))
         .collect();
-    // 2. Each distinct form once: its stem and, in German, its parts.
-    let mut distinct: HashSet<&str> = HashSet::new();
+    // 2. Each distinct form once: its stem and, in German, its parts. Stems are numbered.
+    let mut distinct: Set<&str> = Set::default();
     for page in &forms_per_page {
         for (_, forms) in page {
             distinct.extend(forms.keys().map(String::as_str));
         }
     }
-    let known: HashSet<String> = distinct
+    let known: Set<&str> = distinct
         .iter()
         .filter(|f| f.chars().count() >= 4 && f.chars().all(char::is_alphabetic))
-        .map(|f| f.to_string())
+        .copied()
         .collect();
-    let analysed: HashMap<&str, Analysed> = distinct
+    let distinct: Vec<&str> = distinct.into_iter().collect();
+    let analysed: Vec<Analysed> = distinct
         .par_iter()
-        .map(|&form| (form, analyse(form, analyzer, &known)))
+        .map(|&form| analyse(form, analyzer, &known))
         .collect();
-    // 3. Entries as stems; document frequencies.
-    let mut entries: Vec<(usize, EntryTerms)> = Vec::new();
-    for page in &forms_per_page {
-        for (id, forms) in page {
-            let mut e = EntryTerms::default();
+    let mut stem_ids: Map<&str, u32> = Map::default();
+    let mut stems: Vec<&str> = Vec::new();
+    let mut form_terms: Map<&str, (u32, Vec<u32>)> = Map::default();
+    for (form, a) in distinct.iter().zip(&analysed) {
+        let own = intern(&a.stem, &mut stem_ids, &mut stems);
+        let parts: Vec<u32> = a
+            .parts
+            .iter()
+            .map(|(_, part_stem)| intern(part_stem, &mut stem_ids, &mut stems))
+            .filter(|&id| id != own)
+            .collect();
+        form_terms.insert(form, (own, parts));
+    }
+    // 3. Entries as numbered stems with their weight; document frequencies.
+    let entries: Vec<StemmedEntry> = forms_per_page
+        .par_iter()
+        .flat_map_iter(|page| page.iter())
+        .map(|(id, forms)| {
+            let mut terms: Map<u32, f32> = Map::default();
+            let mut length = 0.0;
             for (form, &weight) in forms {
-                let a = &analysed[form.as_str()];
-                *e.terms.entry(a.stem.clone()).or_default() += weight;
-                e.length += weight;
-                for (_, part_stem) in &a.parts {
-                    if *part_stem != a.stem {
-                        *e.terms.entry(part_stem.clone()).or_default() += weight * PART_WEIGHT;
-                    }
+                let (own, parts) = &form_terms[form.as_str()];
+                *terms.entry(*own).or_default() += weight;
+                length += weight;
+                for part in parts {
+                    *terms.entry(*part).or_default() += weight * PART_WEIGHT;
                 }
             }
-            entries.push((*id, e));
-        }
-    }
-    let mut df: HashMap<&str, usize> = HashMap::new();
-    for (_, e) in &entries {
-        for stem in e.terms.keys() {
-            *df.entry(stem.as_str()).or_default() += 1;
+            (*id, terms.into_iter().collect(), length)
+        })
+        .collect();
+    let mut df = vec![0u32; stems.len()];
+    for (_, terms, _) in &entries {
+        for (stem, _) in terms {
+            df[*stem as usize] += 1;
         }
     }
     let n = entries.len().max(1) as f32;
-    let avg = entries.iter().map(|(_, e)| e.length).sum::<f32>() / n;
+    let avg = entries.iter().map(|(_, _, l)| l).sum::<f32>() / n;
     // 4. Scored postings per stem, best first.
-    let mut postings: HashMap<&str, Vec<(usize, u32)>> = HashMap::new();
-    for (id, e) in &entries {
+    let mut postings: Vec<Vec<(usize, u32)>> = vec![Vec::new(); stems.len()];
+    for (id, terms, length) in &entries {
         let mut boost = pages[id / SECTIONS_PER_PAGE].boost;
         if id % SECTIONS_PER_PAGE == TITLE_ENTRY {
             boost *= TITLE_BOOST;
         }
-        for (stem, &tf) in &e.terms {
-            let d = df[stem.as_str()] as f32;
+        for &(stem, tf) in terms {
+            let d = df[stem as usize] as f32;
             let idf = (1.0 + (n - d + 0.5) / (d + 0.5)).ln();
-            let norm = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * e.length / avg.max(1.0)));
+            let norm = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * length / avg.max(1.0)));
             let score = (boost * idf * norm * 10.0).round().max(1.0) as u32;
-            postings.entry(stem).or_default().push((*id, score));
+            postings[stem as usize].push((*id, score));
         }
     }
-    for list in postings.values_mut() {
-        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    postings.par_iter_mut().for_each(|list| {
+        list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         list.truncate(MAX_POSTINGS);
-    }
+    });
+    let postings: Vec<(&str, &Vec<(usize, u32)>)> = stems.iter().copied().zip(&postings).collect();
     // 5. Forms and postings into their shards.
     let mut shard_forms: Vec<BTreeMap<&str, &str>> = vec![BTreeMap::new(); layout.shards];
-    for (form, a) in &analysed {
+    for (form, a) in distinct.iter().zip(&analysed) {
         shard_forms[bucket(form, layout.shards)].insert(form, &a.stem);
         for (part, part_stem) in &a.parts {
             shard_forms[bucket(part, layout.shards)].insert(part, part_stem);
@@ -185,7 +201,7 @@ pub fn build(pages: &[IndexedPage<'_>], analyzer: &Analyzer, layout: Layout) -> 
     }
     let forms = shard_forms.iter().map(BTreeMap::len).sum();
     let mut shard_postings: Vec<BTreeMap<&str, Vec<usize>>> = vec![BTreeMap::new(); layout.shards];
-    for (stem, list) in &postings {
+    for (stem, list) in postings {
         let flat = list
             .iter()
             .flat_map(|&(id, score)| [id, score as usize])
@@ -218,13 +234,21 @@ pub fn build(pages: &[IndexedPage<'_>], analyzer: &Analyzer, layout: Layout) -> 
     }
 }
 
+/// The number of `stem`, given on first sight.
+fn intern<'s>(stem: &'s str, ids: &mut Map<&'s str, u32>, stems: &mut Vec<&'s str>) -> u32 {
+    *ids.entry(stem).or_insert_with(|| {
+        stems.push(stem);
+        (stems.len() - 1) as u32
+    })
+}
+
 /// A form's stem and its compound parts with theirs.
 struct Analysed {
     stem: String,
     parts: Vec<(String, String)>,
 }
 
-fn analyse(form: &str, analyzer: &Analyzer, known: &HashSet<String>) -> Analysed {
+fn analyse(form: &str, analyzer: &Analyzer, known: &Set<&str>) -> Analysed {
     let parts = if analyzer.splits_compounds() {
         compound_parts(form, known)
             .into_iter()
@@ -245,7 +269,7 @@ fn analyse(form: &str, analyzer: &Analyzer, known: &HashSet<String>) -> Analysed
 /// The entries of page `p`: its title entry and one per section.
 fn entry_forms(p: usize, page: &IndexedPage<'_>, analyzer: &Analyzer) -> Vec<(usize, EntryForms)> {
     let base = p * SECTIONS_PER_PAGE;
-    let mut title = EntryForms::new();
+    let mut title = EntryForms::default();
     add_words(&mut title, page.title, TITLE_WEIGHT, analyzer);
     add_words(&mut title, page.description, TEXT_WEIGHT, analyzer);
     let mut out = vec![(base + TITLE_ENTRY, title)];
@@ -259,7 +283,7 @@ fn entry_forms(p: usize, page: &IndexedPage<'_>, analyzer: &Analyzer) -> Vec<(us
             }
             continue;
         }
-        let mut forms = EntryForms::new();
+        let mut forms = EntryForms::default();
         add_words(&mut forms, &section.heading, HEADING_WEIGHT, analyzer);
         add_words(&mut forms, &section.text, TEXT_WEIGHT, analyzer);
         out.push((base + slot, forms));
@@ -268,10 +292,13 @@ fn entry_forms(p: usize, page: &IndexedPage<'_>, analyzer: &Analyzer) -> Vec<(us
 }
 
 fn add_words(forms: &mut EntryForms, text: &str, weight: f32, analyzer: &Analyzer) {
+    let mut folded = String::new();
     for word in tokens(text) {
-        let folded = fold(word);
-        if analyzer.indexes(&folded) {
-            *forms.entry(folded).or_default() += weight;
+        fold_into(word, &mut folded);
+        if let Some(count) = forms.get_mut(folded.as_str()) {
+            *count += weight;
+        } else if analyzer.indexes(&folded) {
+            forms.insert(folded.clone(), weight);
         }
     }
 }

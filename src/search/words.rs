@@ -6,6 +6,7 @@
 //! stemmer exists once, here, and the browser downloads none.
 
 use std::collections::HashSet;
+use std::hash::BuildHasher;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -22,6 +23,13 @@ pub fn tokens(text: &str) -> impl Iterator<Item = &str> {
 /// `loeschung`, `Straße` and `Strasse` both `strasse`.
 pub fn fold(word: &str) -> String {
     let mut out = String::with_capacity(word.len() + 2);
+    fold_into(word, &mut out);
+    out
+}
+
+/// [`fold`] into `out` (cleared first), so indexing a page allocates per new word only.
+pub fn fold_into(word: &str, out: &mut String) {
+    out.clear();
     for c in word.chars().flat_map(char::to_lowercase) {
         match c {
             'ä' => out.push_str("ae"),
@@ -31,7 +39,6 @@ pub fn fold(word: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// How one language's words are reduced to what the index stores.
@@ -98,6 +105,8 @@ impl Analyzer {
 const JOINERS: [&str; 5] = ["es", "en", "s", "n", ""];
 /// Parts shorter than this are not split off: `Ei`, `Rat` would match far too much.
 const MIN_PART_CHARS: usize = 4;
+/// What is left beside a known word counts as a part from this length on.
+const MIN_FRAGMENT_CHARS: usize = 5;
 /// Words shorter than this are not compounds worth splitting.
 const MIN_COMPOUND_CHARS: usize = 2 * MIN_PART_CHARS;
 
@@ -105,7 +114,7 @@ const MIN_COMPOUND_CHARS: usize = 2 * MIN_PART_CHARS;
 /// and what is left beside a known part: `widerspruchsformular` → `widerspruch`, `formular`;
 /// `hochspannungsnetzgeraet` → `hochspannung`, `netzgeraet`, `geraet` (when the site uses those
 /// words). The word itself is never one of its parts.
-pub fn compound_parts(word: &str, known: &HashSet<String>) -> Vec<String> {
+pub fn compound_parts<S: BuildHasher>(word: &str, known: &HashSet<&str, S>) -> Vec<String> {
     let chars: Vec<(usize, char)> = word.char_indices().collect();
     let n = chars.len();
     let mut parts: Vec<String> = Vec::new();
@@ -139,15 +148,26 @@ pub fn compound_parts(word: &str, known: &HashSet<String>) -> Vec<String> {
             }
         }
         // A known word starts it: `widerspruch…`. The rest after a joint is a part when the site
-        // knows it, or when it is long enough to be a word of its own.
+        // knows it; else the rest after a joint the site writes with that word (`widerspruchs`),
+        // when it is long enough to be a word of its own: `datenschutz|beauftragte`.
         if i >= MIN_PART_CHARS && known.contains(head) {
             add(head);
-            for joiner in JOINERS {
-                if let Some(rest) = tail.strip_prefix(joiner)
-                    && known.contains(rest)
-                {
-                    add(rest);
-                    break;
+            let known_rest = JOINERS
+                .iter()
+                .filter_map(|j| tail.strip_prefix(j))
+                .find(|rest| known.contains(*rest));
+            match known_rest {
+                Some(rest) => add(rest),
+                None => {
+                    let joint = JOINERS
+                        .iter()
+                        .find(|j| j.is_empty() || known.contains(format!("{head}{j}").as_str()))
+                        .copied()
+                        .unwrap_or_default();
+                    let rest = &tail[joint.len()..];
+                    if rest.chars().count() >= MIN_FRAGMENT_CHARS {
+                        add(rest);
+                    }
                 }
             }
         }
@@ -203,9 +223,8 @@ mod tests {
 
     #[test]
     fn compounds_split_at_known_words_and_joints() {
-        let known: HashSet<String> = ["widerspruch", "formular", "netzgeraet", "hochspannung"]
-            .iter()
-            .map(|s| s.to_string())
+        let known: HashSet<&str> = ["widerspruch", "formular", "netzgeraet", "hochspannung"]
+            .into_iter()
             .collect();
         let parts = compound_parts("widerspruchsformular", &known);
         assert!(parts.contains(&"formular".to_string()), "{parts:?}");
@@ -214,6 +233,16 @@ mod tests {
         assert!(parts.contains(&"netzgeraet".to_string()), "{parts:?}");
         assert!(parts.contains(&"hochspannung".to_string()), "{parts:?}");
         assert!(compound_parts("formular", &known).is_empty());
+        // What follows a known word is a part even when the site never writes it alone; a
+        // joint the site writes with the word is left out.
+        let known: HashSet<&str> = ["datenschutz", "widerspruch", "widerspruchs"]
+            .into_iter()
+            .collect();
+        let parts = compound_parts("datenschutzbeauftragte", &known);
+        assert!(parts.contains(&"beauftragte".to_string()), "{parts:?}");
+        let parts = compound_parts("widerspruchsfrist", &known);
+        assert!(parts.contains(&"frist".to_string()), "{parts:?}");
+        assert!(!parts.contains(&"sfrist".to_string()), "{parts:?}");
         assert!(compound_parts("widerspruch2025", &known).is_empty());
     }
 }

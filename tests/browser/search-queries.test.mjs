@@ -25,6 +25,8 @@ const QUERIES = {
     ['Datenschutzbeauftragte Checkliste', '/de/unternehmen/checkliste-datenschutzbeauftragte/'],
     // "Richtlinie" is a part of "Mitarbeiterrichtlinie".
     ['Richtlinie', '/de/unternehmen/mitarbeiterrichtlinie/'],
+    // "Beauftragte" never stands alone on the site, only in "Datenschutzbeauftragte".
+    ['Beauftragte', '/de/unternehmen/checkliste-datenschutzbeauftragte/'],
     ['robots.txt KI-Crawler', '/de/unternehmen/website-schuetzen/#robotstxt'],
     ['Urheberrecht TDM', '/de/hintergrund/rechtsrahmen/#urheberrecht-der-tdm-vorbehalt'],
     ['berechtigtes Interesse', '/de/hintergrund/rechtsrahmen/'],
