@@ -52,6 +52,8 @@ pub struct Project {
     /// Errors found while loading that leave the graph whole (placeholders in `check`): the
     /// later stages still run, and these are reported with their problems.
     pub deferred: Diagnostics,
+    /// Drafts not built (without `--drafts`), content-relative.
+    pub drafts_left_out: Vec<PathBuf>,
 }
 
 /// The warnings of the sources as they are now, by file, so an update replaces exactly those of
@@ -138,6 +140,8 @@ pub struct BuildReport {
     pub millis: u128,
     pub warnings: Diagnostics,
     pub output_dir: PathBuf,
+    /// Drafts not built (without `--drafts`), content-relative.
+    pub drafts_left_out: Vec<PathBuf>,
 }
 
 impl BuildReport {
@@ -228,6 +232,7 @@ impl Project {
             highlighter: Highlighter::new(),
             warnings: Warnings::from_loading(diags),
             deferred: loaded.deferred,
+            drafts_left_out: loaded.drafts_left_out,
         })
     }
 
@@ -431,6 +436,7 @@ pub fn build(options: BuildOptions) -> Result<BuildReport, Diagnostics> {
         millis: start.elapsed().as_millis(),
         warnings: with(project.warnings.all(), render_warnings),
         output_dir: dir,
+        drafts_left_out: project.drafts_left_out,
     })
 }
 
@@ -448,6 +454,7 @@ pub fn check(mut options: BuildOptions) -> Result<BuildReport, Diagnostics> {
         millis: start.elapsed().as_millis(),
         warnings: with(project.warnings.all(), render_warnings),
         output_dir: project.output_dir(),
+        drafts_left_out: project.drafts_left_out,
     })
 }
 

@@ -118,6 +118,8 @@ pub struct CheckReport {
     /// Whether the external links were fetched (`--external`).
     pub fetched: bool,
     pub millis: u128,
+    /// Drafts not checked (without `--drafts`), content-relative.
+    pub drafts_left_out: Vec<std::path::PathBuf>,
 }
 
 impl CheckReport {
@@ -183,6 +185,7 @@ pub fn run(options: CheckOptions) -> CheckReport {
     };
     let mut report = CheckReport {
         pages_per_lang: project.pages_per_lang(),
+        drafts_left_out: project.drafts_left_out.clone(),
         ..CheckReport::default()
     };
     // Templates, feeds and site files render as in `build`, into nowhere.
