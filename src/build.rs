@@ -481,8 +481,8 @@ pub fn check_anchor_links(markdown: &HashMap<PathBuf, Rendered>) -> Diagnostics 
                             link.fragment
                         ),
                     )
-                    .at_line(link.line)
-                    .hint(markdown::known_anchors(&target.heading_ids)),
+                    .at(link.line, link.column)
+                    .hint(markdown::anchor_hint(&link.fragment, &target.heading_ids)),
                 );
             }
         }

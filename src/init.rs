@@ -58,6 +58,13 @@ pub fn new_site(dir: &Path, today: NaiveDate) -> Result<Vec<PathBuf>, Diagnostic
             );
         }
     }
+    // The English pages are translations of the German ones as written: record that, so the
+    // new site's `optout translations` starts in step.
+    let options = crate::build::BuildOptions {
+        root: dir.to_path_buf(),
+        ..Default::default()
+    };
+    crate::check::translations::mark(options, crate::check::translations::MarkWhat::All, today)?;
     Ok(files.into_iter().map(|(p, _)| p).collect())
 }
 

@@ -24,8 +24,8 @@ impl Created {
             None => String::new(),
         };
         format!(
-            "The guide is a draft: replace every {PLACEHOLDER}, preview it with `optout serve -D`{preview}, \
-             and run `optout check -D` for what is left; remove `draft: true` to publish it."
+            "The guide is a draft: replace every {PLACEHOLDER}; `optout check -D` lists what is left.\n\
+             Preview it with `optout serve -D`{preview}; remove `draft: true` to publish it."
         )
     }
 }

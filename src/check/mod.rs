@@ -65,6 +65,8 @@ pub enum Class {
     TranslationOutdated,
     /// A `translation_of` that names no existing original.
     TranslationMark,
+    /// A page without its counterpart in another language.
+    TranslationMissing,
     /// A guide past its `next_review`.
     ReviewOverdue,
     /// An opt-out deadline in the past that the guide's text does not mention.
@@ -205,6 +207,7 @@ pub fn run(options: CheckOptions) -> CheckReport {
     report.translations = counts;
     report.add(Class::TranslationOutdated, drift.outdated);
     report.add(Class::TranslationMark, drift.marks);
+    report.add(Class::TranslationMissing, drift.missing);
     crate::build::timing("check: translations");
     let fresh = freshness::findings(&project, options.today);
     report.add(Class::ReviewOverdue, fresh.overdue);
