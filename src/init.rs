@@ -33,8 +33,13 @@ pub fn new_site(dir: &Path, today: NaiveDate) -> Result<Vec<PathBuf>, Diagnostic
         .filter(|p| dir.join(p).exists())
         .collect();
     if !taken.is_empty() {
+        let file = if dir == Path::new(".") {
+            PathBuf::from(taken[0])
+        } else {
+            dir.join(taken[0])
+        };
         return Err(Diagnostic::error(
-            dir.join(taken[0]),
+            file,
             format!(
                 "{} already holds a site ({} exists)",
                 dir.display(),
@@ -51,11 +56,9 @@ pub fn new_site(dir: &Path, today: NaiveDate) -> Result<Vec<PathBuf>, Diagnostic
             .map_or(Ok(()), std::fs::create_dir_all)
             .and_then(|()| std::fs::write(&path, bytes));
         if let Err(e) = written {
-            return Err(
-                Diagnostic::error(&path, format!("cannot write: {e}"))
-                    .hint("check that the folder is writable")
-                    .into(),
-            );
+            return Err(Diagnostic::error(&path, format!("cannot write: {e}"))
+                .hint("check that the folder is writable")
+                .into());
         }
     }
     // The English pages are translations of the German ones as written: record that, so the
@@ -240,12 +243,14 @@ mod tests {
         assert!(DEFAULT_THEME.get_file("templates/base.html").is_some());
         let mut files = Vec::new();
         theme_files(&DEFAULT_THEME, &mut files);
-        assert!(files.contains(&(
-            PathBuf::from("themes/default/templates/base.html"),
-            DEFAULT_THEME
-                .get_file("templates/base.html")
-                .map(|f| f.contents().to_vec())
-                .unwrap_or_default()
-        )));
+        assert!(
+            files.contains(&(
+                PathBuf::from("themes/default/templates/base.html"),
+                DEFAULT_THEME
+                    .get_file("templates/base.html")
+                    .map(|f| f.contents().to_vec())
+                    .unwrap_or_default()
+            ))
+        );
     }
 }

@@ -76,10 +76,7 @@ impl Terminal {
     }
 
     pub fn is_quiet(&self) -> bool {
-        matches!(
-            self,
-            Terminal::Quiet | Terminal::Stderr(Verbosity::Quiet)
-        )
+        matches!(self, Terminal::Quiet | Terminal::Stderr(Verbosity::Quiet))
     }
 
     fn verbosity(&self) -> Verbosity {

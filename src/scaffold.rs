@@ -39,7 +39,9 @@ pub fn new_guide(root: &Path, spec: &str) -> Result<Created, Diagnostics> {
     };
     if name.is_empty()
         || crate::slug::slugify(name) != name
-        || section.split('/').any(|s| s == ".." || s == "." || s.is_empty())
+        || section
+            .split('/')
+            .any(|s| s == ".." || s == "." || s.is_empty())
     {
         return Err(Diagnostic::error(spec, "the name must be a slug such as `guides/tiktok`")
             .hint("use lowercase letters, digits and `-`; the part before the last `/` is the section folder")
@@ -47,16 +49,14 @@ pub fn new_guide(root: &Path, spec: &str) -> Result<Created, Diagnostics> {
     }
     let dir = Path::new(CONTENT_DIR).join(section);
     if !root.join(&dir).is_dir() {
-        return Err(
-            Diagnostic::error(&dir, "the section folder does not exist")
-                .hint(format!(
-                    "{}; or create {}/_index.{}.md (one per language) for a new section",
-                    sections_hint(root, &config, name),
-                    dir.display(),
-                    config.default_language
-                ))
-                .into(),
-        );
+        return Err(Diagnostic::error(&dir, "the section folder does not exist")
+            .hint(format!(
+                "{}; or create {}/_index.{}.md (one per language) for a new section",
+                sections_hint(root, &config, name),
+                dir.display(),
+                config.default_language
+            ))
+            .into());
     }
     let mut files = vec![(dir.join(format!("{name}.yaml")), neutral_template(name))];
     for lang in config.langs() {
@@ -99,10 +99,7 @@ fn no_section(root: &Path, config: &Config, name: &str) -> Diagnostic {
 fn sections_hint(root: &Path, config: &Config, name: &str) -> String {
     let sections = sections(root, config);
     match sections.first() {
-        Some(first) => format!(
-            "write {first}/{name}; sections: {}",
-            sections.join(", ")
-        ),
+        Some(first) => format!("write {first}/{name}; sections: {}", sections.join(", ")),
         None => format!(
             "no section yet: create content/guides/_index.{}.md, then write guides/{name}",
             config.default_language

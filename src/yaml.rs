@@ -40,7 +40,13 @@ fn explain(diag: Diagnostic, text: &str, first_line: usize) -> Diagnostic {
             .checked_sub(first_line)
             .and_then(|i| lines.get(i))
             .and_then(|l| l.split_once(':'))
-            .map(|(_, v)| v.split('#').next().unwrap_or("").trim().trim_matches(['"', '\'']))
+            .map(|(_, v)| {
+                v.split('#')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .trim_matches(['"', '\''])
+            })
     {
         let key = key.rsplit('.').next().unwrap_or(key);
         let mut d = Diagnostic::error(
@@ -58,9 +64,14 @@ fn explain(diag: Diagnostic, text: &str, first_line: usize) -> Diagnostic {
 }
 
 fn is_syntax_error(message: &str) -> bool {
-    ["did not find expected", "while scanning a quoted scalar", "found unexpected end of stream", "while parsing"]
-        .iter()
-        .any(|m| message.contains(m))
+    [
+        "did not find expected",
+        "while scanning a quoted scalar",
+        "found unexpected end of stream",
+        "while parsing",
+    ]
+    .iter()
+    .any(|m| message.contains(m))
 }
 
 /// chrono's reasons for a date it could not read.
@@ -98,7 +109,12 @@ enum QuoteProblem {
 
 impl QuoteProblem {
     fn diagnostic(&self, file: &Path, line: usize, text: &str) -> Diagnostic {
-        let key = text.split(':').next().unwrap_or("").trim().trim_start_matches("- ");
+        let key = text
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_start_matches("- ");
         match *self {
             QuoteProblem::Unclosed { column, quote } => Diagnostic::error(
                 file,
@@ -157,7 +173,9 @@ fn quote_problem(line: &str) -> Option<QuoteProblem> {
                 return None;
             }
             return Some(QuoteProblem::TextAfter {
-                column: column(start + i + 1 + (value[i + 1..].len() - value[i + 1..].trim_start().len())),
+                column: column(
+                    start + i + 1 + (value[i + 1..].len() - value[i + 1..].trim_start().len()),
+                ),
                 quote,
             });
         }

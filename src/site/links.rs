@@ -282,7 +282,13 @@ pub fn resolve(
 
 /// Why `key` in `lang` is not there: a missing translation, or a name that is not in the site
 /// (with the closest name that is).
-fn unresolved(site: &Site, key: &DocKey, lang: &Lang, written: &str, content_root: bool) -> Unresolved {
+fn unresolved(
+    site: &Site,
+    key: &DocKey,
+    lang: &Lang,
+    written: &str,
+    content_root: bool,
+) -> Unresolved {
     let missing = Path::new(CONTENT_DIR).join(key.source_path(lang));
     if let Some(original) = site
         .config
@@ -314,16 +320,26 @@ fn unresolved(site: &Site, key: &DocKey, lang: &Lang, written: &str, content_roo
             let file = written.rsplit('/').next().unwrap_or(written);
             let prefix = &written[..written.len() - file.len()];
             let (prefix, file) = if better.dir == key.dir {
-                (prefix.to_string(), file.replacen(&key.name, &better.name, 1))
+                (
+                    prefix.to_string(),
+                    file.replacen(&key.name, &better.name, 1),
+                )
             } else {
                 let dir = if better.dir.is_empty() {
                     String::new()
                 } else {
                     format!("{}/", better.dir)
                 };
-                (format!("@/{dir}"), file.replacen(&key.name, &better.name, 1))
+                (
+                    format!("@/{dir}"),
+                    file.replacen(&key.name, &better.name, 1),
+                )
             };
-            let at = if content_root && better.dir == key.dir { "@/" } else { "" };
+            let at = if content_root && better.dir == key.dir {
+                "@/"
+            } else {
+                ""
+            };
             format!("did you mean `{at}{prefix}{file}`?")
         }
         None => LINK_SYNTAX.into(),
@@ -337,7 +353,12 @@ fn unresolved(site: &Site, key: &DocKey, lang: &Lang, written: &str, content_roo
 /// The page in `lang` whose name is closest to `key`'s: in the same folder first, else the
 /// same name in another folder.
 fn suggestion(site: &Site, key: &DocKey, lang: &Lang) -> Option<DocKey> {
-    let in_lang = || site.nodes.iter().filter(|n| n.lang() == lang).map(|n| &n.doc.key);
+    let in_lang = || {
+        site.nodes
+            .iter()
+            .filter(|n| n.lang() == lang)
+            .map(|n| &n.doc.key)
+    };
     let names: Vec<&str> = in_lang()
         .filter(|k| k.dir == key.dir)
         .map(|k| k.name.as_str())
