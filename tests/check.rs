@@ -323,6 +323,28 @@ fn an_outdated_translation_shows_a_notice_linking_the_original() {
 }
 
 #[test]
+fn an_outdated_section_translation_shows_the_notice_too() {
+    let f = Fixture::new("bilingual");
+    f.run(&["translations", "mark", "--all"]).ok();
+    edit(
+        &f,
+        "content/guides/_index.de.md",
+        "Alle Anleitungen.",
+        "Alle Anleitungen, nach Plattform geordnet.",
+    );
+    f.build().ok();
+    let en = f.public("en/guides/index.html");
+    assert!(
+        en.contains(r#"<p class="outdated-notice" role="note">This translation may be out of date: <a href="/de/anleitungen/">the German original</a> has changed since it was translated.</p>"#),
+        "{en}"
+    );
+    assert!(
+        !f.public("de/anleitungen/index.html")
+            .contains("outdated-notice")
+    );
+}
+
+#[test]
 fn the_preview_updates_the_notice_when_the_original_changes() {
     use optout::rebuild::Preview;
     let f = Fixture::new("bilingual");
