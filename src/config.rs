@@ -309,7 +309,8 @@ impl Config {
         {
             diags.push(
                 Diagnostic::error(&file, "output_dir must be a directory inside the site root")
-                    .at_line(line_of("output_dir")),
+                    .at_line(line_of("output_dir"))
+                    .hint("use a relative folder without `..`, such as `output_dir: public`; `--output` may point anywhere"),
             );
         }
         if diags.has_errors() {

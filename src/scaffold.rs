@@ -79,7 +79,10 @@ pub fn new_guide(root: &Path, spec: &str) -> Result<Created, Diagnostics> {
     }
     for (file, text) in &files {
         std::fs::write(root.join(file), text).map_err(|e| {
-            Diagnostics::from(Diagnostic::error(file, format!("cannot write: {e}")))
+            Diagnostics::from(
+                Diagnostic::error(file, format!("cannot write: {e}"))
+                    .hint("check that the section folder is writable"),
+            )
         })?;
     }
     let source = Path::new(section).join(format!("{name}.{}.md", config.default_language));

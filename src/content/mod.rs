@@ -141,10 +141,10 @@ pub fn classify(config: &Config, rel: &Path) -> Result<SourceKind, Diagnostic> {
     let dir = match rel.parent().map(|p| p.to_str()) {
         Some(Some(d)) => d.replace('\\', "/"),
         _ => {
-            return Err(Diagnostic::error(
-                &display,
-                "directory name is not valid UTF-8",
-            ));
+            return Err(
+                Diagnostic::error(&display, "directory name is not valid UTF-8")
+                    .hint("rename the folder using UTF-8 characters"),
+            );
         }
     };
     if let Some(stem) = file_name
@@ -425,8 +425,10 @@ fn orphan_metadata(key: &DocKey) -> Diagnostic {
 /// Reads a file under the site root with the size and UTF-8 checks every input gets.
 pub fn read_text(root: &Path, rel_to_root: &Path) -> Result<String, Diagnostic> {
     let path = root.join(rel_to_root);
-    let meta = std::fs::metadata(&path)
-        .map_err(|e| Diagnostic::error(rel_to_root, format!("cannot read: {e}")))?;
+    let meta = std::fs::metadata(&path).map_err(|e| {
+        Diagnostic::error(rel_to_root, format!("cannot read: {e}"))
+            .hint("check that the file exists and that you may read it (permissions)")
+    })?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(Diagnostic::error(
             rel_to_root,
@@ -438,8 +440,10 @@ pub fn read_text(root: &Path, rel_to_root: &Path) -> Result<String, Diagnostic> 
         )
         .hint("split it into several pages; large media belong in static/"));
     }
-    let bytes = std::fs::read(&path)
-        .map_err(|e| Diagnostic::error(rel_to_root, format!("cannot read: {e}")))?;
+    let bytes = std::fs::read(&path).map_err(|e| {
+        Diagnostic::error(rel_to_root, format!("cannot read: {e}"))
+            .hint("check that the file exists and that you may read it (permissions)")
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
