@@ -34,6 +34,16 @@ fn explain(diag: Diagnostic, text: &str, first_line: usize) -> Diagnostic {
             }
         }
     }
+    let text_at = |l: usize| {
+        l.checked_sub(first_line)
+            .and_then(|i| lines.get(i))
+            .copied()
+    };
+    if let Some(better) =
+        text_at(line).and_then(|l| reword(&diag, l, line.checked_sub(1).and_then(text_at)))
+    {
+        return better;
+    }
     if let Some((key, reason)) = diag.message.split_once(": ")
         && is_date_error(reason)
         && let Some(found) = line
@@ -61,6 +71,53 @@ fn explain(diag: Diagnostic, text: &str, first_line: usize) -> Diagnostic {
         });
     }
     diag
+}
+
+/// The YAML parser's words for a tab in the indentation, for `key: a: b` and for a line
+/// indented under a key that has a value, in an editor's words.
+fn reword(diag: &Diagnostic, line: &str, previous: Option<&str>) -> Option<Diagnostic> {
+    let at = |d: Diagnostic| {
+        let mut d = d;
+        d.line = diag.line;
+        d.column = diag.column;
+        d
+    };
+    let key = line.split(':').next().unwrap_or("").trim();
+    if diag.message.contains("cannot start any token") && line.contains('\t') {
+        return Some(
+            at(Diagnostic::error(
+                &diag.file,
+                "a tab in the indentation: YAML indents with spaces only",
+            ))
+            .hint("replace the tab with spaces (two per level)"),
+        );
+    }
+    if !diag.message.contains("mapping values are not allowed") {
+        return None;
+    }
+    let value = line.split_once(": ").map(|(_, v)| v.trim())?;
+    if !key.is_empty() && !value.is_empty() && value.contains(": ") {
+        return Some(
+            at(Diagnostic::error(
+                &diag.file,
+                format!("`: ` inside the value of `{key}`"),
+            ))
+            .hint(format!("put the value in quotes: `{key}: \"{value}\"`")),
+        );
+    }
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    if let Some(prev) = previous
+        && indent(line) > indent(prev)
+    {
+        let mut d = at(Diagnostic::error(
+            &diag.file,
+            format!("`{key}` is indented further than the line before"),
+        ))
+        .hint("keys of the same level start in the same column; indent only below a key that ends with `:`");
+        d.column = Some(1);
+        return Some(d);
+    }
+    None
 }
 
 fn is_syntax_error(message: &str) -> bool {
@@ -265,6 +322,26 @@ mod tests {
         assert_eq!(quote_problem("title: 'it''s'"), None);
         assert_eq!(quote_problem("title: it's"), None);
         assert_eq!(quote_problem(r#"  - "x" # note"#), None);
+    }
+
+    #[test]
+    fn colons_tabs_and_indentation_in_an_editors_words() {
+        let e = parse::<Doc>(Path::new("a.md"), "title: Facebook: Widerspruch\n", 2).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "a.md:2:16: error: `: ` inside the value of `title`\n  hint: put the value in quotes: `title: \"Facebook: Widerspruch\"`"
+        );
+        let e = parse::<Doc>(Path::new("a.md"), "title: x\n  weight: 3\n", 2).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "a.md:3:1: error: `weight` is indented further than the line before\n  hint: keys of the same level start in the same column; indent only below a key that ends with `:`"
+        );
+        let e = parse::<serde_yaml::Value>(Path::new("a.md"), "tags:\n\t- a\n", 2).unwrap_err();
+        assert_eq!(
+            e.message,
+            "a tab in the indentation: YAML indents with spaces only"
+        );
+        assert_eq!(e.line, Some(3));
     }
 
     #[derive(serde::Deserialize, Debug)]

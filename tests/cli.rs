@@ -421,6 +421,20 @@ fn an_unclosed_quote_is_reported_on_its_line() {
 }
 
 #[test]
+fn a_colon_in_a_title_asks_for_quotes() {
+    let f = Fixture::new("bilingual");
+    f.write(
+        "content/guides/instagram.de.md",
+        "---\ntitle: Instagram: Widerspruch\n---\nText\n",
+    );
+    assert_eq!(
+        f.build().stderr,
+        "content/guides/instagram.de.md:2:17: error: `: ` inside the value of `title`\n  \
+         hint: put the value in quotes: `title: \"Instagram: Widerspruch\"`\n1 error — nothing was written\n"
+    );
+}
+
+#[test]
 fn misspelt_files_and_anchors_get_did_you_mean_with_their_column() {
     let f = Fixture::new("bilingual");
     f.write(
