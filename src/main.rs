@@ -129,7 +129,10 @@ enum Command {
         #[command(flatten)]
         root: SiteRoot,
     },
-    /// Print a shell completion script: `optout completions bash > ~/.local/share/bash-completion/completions/optout`.
+    /// Print a shell completion script for bash, zsh, fish, elvish or powershell.
+    ///
+    /// For example `optout completions bash > ~/.local/share/bash-completion/completions/optout`
+    /// or `optout completions fish > ~/.config/fish/completions/optout.fish`.
     Completions {
         /// The shell to complete in.
         shell: clap_complete::Shell,
@@ -385,7 +388,7 @@ fn translations_command(
         Some(TranslationsAction::Mark { page, all, from }) => {
             let what = match (page, all) {
                 (Some(path), false) => MarkWhat::Page {
-                    path,
+                    path: below_root(&options.root, path),
                     from: from.map(optout::config::Lang),
                 },
                 _ => MarkWhat::All,
@@ -410,6 +413,22 @@ fn translations_command(
                 }),
             )
         }
+    }
+}
+
+/// A file named on the command line, relative to the site's root: `facebook.en.md` typed in
+/// `content/guides/` is `content/guides/facebook.en.md`. Anything else is passed on as given.
+fn below_root(root: &std::path::Path, path: PathBuf) -> PathBuf {
+    let Ok(cwd) = std::env::current_dir() else {
+        return path;
+    };
+    let full = cwd.join(&path);
+    if !full.is_file() {
+        return path;
+    }
+    match (full.canonicalize(), root.canonicalize()) {
+        (Ok(full), Ok(root)) => full.strip_prefix(&root).map(PathBuf::from).unwrap_or(path),
+        _ => path,
     }
 }
 

@@ -125,6 +125,10 @@ fn running_from_content_finds_the_site() {
         "{}",
         run.stderr
     );
+    // A page named from a subfolder is the file there.
+    let mark = optout(&guides, &["translations", "mark", "facebook.en.md"], &[]);
+    mark.ok();
+    assert_eq!(mark.stderr, "marked content/guides/facebook.en.md\n");
     // `new` from a subfolder writes into the site, not beside the current folder.
     optout(&guides, &["new", "guides/tiktok"], &[]).ok();
     assert!(guides.join("tiktok.de.md").is_file());
