@@ -169,6 +169,19 @@ impl Project {
         Ok(project)
     }
 
+    /// Keeps [`Project::drafts_left_out`] current after `loaded` sources (content-relative) were
+    /// loaded again: `None` is a draft left out, or a file that is gone.
+    pub fn update_drafts(&mut self, loaded: &[(PathBuf, Option<content::Document>)]) {
+        let content = self.options.root.join(content::CONTENT_DIR);
+        for (source, doc) in loaded {
+            self.drafts_left_out.retain(|s| s != source);
+            if doc.is_none() && content.join(source).is_file() {
+                self.drafts_left_out.push(source.clone());
+            }
+        }
+        self.drafts_left_out.sort();
+    }
+
     /// Runs the stages up to the site graph; Markdown is not rendered yet.
     pub fn load_graph(options: BuildOptions) -> Result<Project, Diagnostics> {
         let root = options.root.clone();

@@ -364,8 +364,8 @@ fn serve_tells_how_many_drafts_it_hides_and_drafts_are_never_claimed_without_the
             "warning: listening on 0.0.0.0 — the preview is reachable from other machines on the network\n  \
              hint: leave out --bind to serve on 127.0.0.1 only\n\
              Built 10 pages (6 de, 4 en) in _ ms\n\
-             Serving {url} — press Ctrl+C to stop\n\
-             2 drafts left out; add --drafts (-D) to include them\n"
+             2 drafts left out; add --drafts (-D) to include them\n\
+             Serving {url} — press Ctrl+C to stop\n"
         )
     );
     let (shown, _) = start(true);
@@ -512,4 +512,38 @@ fn a_page_without_counterpart_that_nothing_links_to_is_a_warning_in_check() {
         .collect();
     assert_eq!(missing.len(), 2, "{missing:?}");
     assert_eq!(missing[0]["severity"], "warning");
+}
+
+#[test]
+fn serve_says_when_a_new_guide_is_a_draft_it_does_not_show() {
+    use optout::report::Terminal;
+    let f = Fixture::new("bilingual");
+    let terminal = Terminal::capture();
+    let server = optout::serve::start(optout::serve::ServeOptions {
+        root: f.root().to_path_buf(),
+        port: 0,
+        terminal: terminal.clone(),
+        ..Default::default()
+    })
+    .unwrap();
+    assert!(!terminal.captured().contains("draft"));
+    f.run(&["new", "guides/tiktok"]).ok();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !terminal.captured().contains("drafts left out") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no word about the draft: {}",
+            terminal.captured()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(
+        terminal
+            .captured()
+            .contains("\n2 drafts left out; add --drafts (-D) to include them\n"),
+        "{}",
+        terminal.captured()
+    );
+    assert!(!terminal.captured().contains("placeholder"));
+    server.shutdown();
 }

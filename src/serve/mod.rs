@@ -250,9 +250,7 @@ pub fn start(options: ServeOptions) -> Result<ServerHandle, ServeError> {
     };
     let started = Instant::now();
     let (initial, initial_errors) = state::build_fresh(&build_options);
-    let drafts_left_out = initial
-        .as_ref()
-        .map_or(0, |p| p.project.drafts_left_out.len());
+
     let shared = Arc::new(state::Shared::new(base_path));
     let mut rebuilder =
         state::Rebuilder::new(shared.clone(), build_options, options.terminal.clone());
@@ -292,9 +290,7 @@ pub fn start(options: ServeOptions) -> Result<ServerHandle, ServeError> {
     options
         .terminal
         .line(format!("Serving {} — press Ctrl+C to stop", handle.url()));
-    if let Some(drafts) = crate::report::drafts_left_out(drafts_left_out) {
-        options.terminal.line(drafts);
-    }
+
     Ok(handle)
 }
 
