@@ -490,7 +490,7 @@ pub fn check_anchor_links(markdown: &HashMap<PathBuf, Rendered>) -> Diagnostics 
                         Path::new(content::CONTENT_DIR).join(source),
                         format!(
                             "link to {}#{}, but that page has no such heading",
-                            link.target.display(),
+                            Path::new(content::CONTENT_DIR).join(&link.target).display(),
                             link.fragment
                         ),
                     )

@@ -208,7 +208,7 @@ impl Config {
                 return Err(
                     Diagnostic::error(&file, format!("cannot read site.yaml: {e}"))
                         .hint(format!(
-                            "create {} with at least:\n{EXAMPLE}",
+                            "run `optout init` for a complete new site, or create {} with at least:\n{EXAMPLE}",
                             path.display()
                         ))
                         .into(),

@@ -461,7 +461,7 @@ fn misspelt_files_and_anchors_get_did_you_mean_with_their_column() {
     );
     assert_eq!(
         f.build().stderr,
-        "content/guides/neu.de.md:4:7: error: link to guides/facebook.de.md#schrite, but that page has no such heading\n  \
+        "content/guides/neu.de.md:4:7: error: link to content/guides/facebook.de.md#schrite, but that page has no such heading\n  \
          hint: did you mean #schritte? ids on that page: #schritte, #was-nicht-abgedeckt-ist\n\
          1 error — nothing was written\n"
     );

@@ -316,10 +316,12 @@ fn page_target(
     let node = site.node(id);
     let original = from.unwrap_or_else(|| original_lang(site, &node.doc.key));
     if !site.config.is_language(original.as_str()) {
+        let langs: Vec<&str> = site.config.langs().map(Lang::as_str).collect();
         return Err(Diagnostic::error(
             "--from",
             format!("`{original}` is not a configured language"),
         )
+        .hint(format!("configured languages: {}", langs.join(", ")))
         .into());
     }
     if original == *node.lang() {
