@@ -201,11 +201,17 @@ fn quote_problem(line: &str) -> Option<QuoteProblem> {
     if trimmed.starts_with('#') {
         return None;
     }
-    let value_start = if let Some(rest) = trimmed.strip_prefix("- ") {
-        line.len() - rest.len()
-    } else {
-        let colon = line.find(": ")?;
-        colon + 2
+    // `key: value`, `- value` or `- key: value` (a list of mappings, such as `sources`).
+    let item = trimmed
+        .strip_prefix("- ")
+        .map(|rest| line.len() - rest.len());
+    let after_item = &line[item.unwrap_or(0)..];
+    let starts_quoted = after_item.trim_start().starts_with(['"', '\'']);
+    let value_start = match (item, after_item.find(": ")) {
+        (Some(start), _) if starts_quoted => start,
+        (start, Some(colon)) => start.unwrap_or(0) + colon + 2,
+        (Some(start), None) => start,
+        (None, None) => return None,
     };
     let value = &line[value_start..];
     let lead = value.len() - value.trim_start().len();
@@ -322,6 +328,21 @@ mod tests {
         assert_eq!(quote_problem("title: 'it''s'"), None);
         assert_eq!(quote_problem("title: it's"), None);
         assert_eq!(quote_problem(r#"  - "x" # note"#), None);
+        assert_eq!(
+            quote_problem(r#"  - title: "Quelle"#),
+            Some(QuoteProblem::Unclosed {
+                column: 12,
+                quote: '"'
+            })
+        );
+        assert_eq!(
+            quote_problem(r#"  - "Meta"#),
+            Some(QuoteProblem::Unclosed {
+                column: 5,
+                quote: '"'
+            })
+        );
+        assert_eq!(quote_problem(r#"  - url: "https://a.b/c""#), None);
     }
 
     #[test]
