@@ -379,7 +379,7 @@ fn translations_command(
     match action {
         None => finish(
             t,
-            "no table",
+            "no table was printed",
             optout::build::Project::load_graph(options).map(|p| {
                 // The table is data: stdout.
                 print!("{}", translations::table(&translations::rows(&p.site)));
