@@ -52,6 +52,8 @@ pub struct Project {
     /// Errors found while loading that leave the graph whole (placeholders in `check`): the
     /// later stages still run, and these are reported with their problems.
     pub deferred: Diagnostics,
+    /// Drafts not built (without `--drafts`), content-relative.
+    pub drafts_left_out: Vec<PathBuf>,
 }
 
 /// The warnings of the sources as they are now, by file, so an update replaces exactly those of
@@ -138,6 +140,8 @@ pub struct BuildReport {
     pub millis: u128,
     pub warnings: Diagnostics,
     pub output_dir: PathBuf,
+    /// Drafts not built (without `--drafts`), content-relative.
+    pub drafts_left_out: Vec<PathBuf>,
 }
 
 impl BuildReport {
@@ -163,6 +167,19 @@ impl Project {
         }
         add_by_file(&mut project.warnings.markdown, diags);
         Ok(project)
+    }
+
+    /// Keeps [`Project::drafts_left_out`] current after `loaded` sources (content-relative) were
+    /// loaded again: `None` is a draft left out, or a file that is gone.
+    pub fn update_drafts(&mut self, loaded: &[(PathBuf, Option<content::Document>)]) {
+        let content = self.options.root.join(content::CONTENT_DIR);
+        for (source, doc) in loaded {
+            self.drafts_left_out.retain(|s| s != source);
+            if doc.is_none() && content.join(source).is_file() {
+                self.drafts_left_out.push(source.clone());
+            }
+        }
+        self.drafts_left_out.sort();
     }
 
     /// Runs the stages up to the site graph; Markdown is not rendered yet.
@@ -228,6 +245,7 @@ impl Project {
             highlighter: Highlighter::new(),
             warnings: Warnings::from_loading(diags),
             deferred: loaded.deferred,
+            drafts_left_out: loaded.drafts_left_out,
         })
     }
 
@@ -431,6 +449,7 @@ pub fn build(options: BuildOptions) -> Result<BuildReport, Diagnostics> {
         millis: start.elapsed().as_millis(),
         warnings: with(project.warnings.all(), render_warnings),
         output_dir: dir,
+        drafts_left_out: project.drafts_left_out,
     })
 }
 
@@ -448,6 +467,7 @@ pub fn check(mut options: BuildOptions) -> Result<BuildReport, Diagnostics> {
         millis: start.elapsed().as_millis(),
         warnings: with(project.warnings.all(), render_warnings),
         output_dir: project.output_dir(),
+        drafts_left_out: project.drafts_left_out,
     })
 }
 
@@ -470,12 +490,12 @@ pub fn check_anchor_links(markdown: &HashMap<PathBuf, Rendered>) -> Diagnostics 
                         Path::new(content::CONTENT_DIR).join(source),
                         format!(
                             "link to {}#{}, but that page has no such heading",
-                            link.target.display(),
+                            Path::new(content::CONTENT_DIR).join(&link.target).display(),
                             link.fragment
                         ),
                     )
-                    .at_line(link.line)
-                    .hint(markdown::known_anchors(&target.heading_ids)),
+                    .at(link.line, link.column)
+                    .hint(markdown::anchor_hint(&link.fragment, &target.heading_ids)),
                 );
             }
         }

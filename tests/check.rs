@@ -495,7 +495,7 @@ fn json_output_has_the_documented_schema() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(doc["ok"], true);
-    assert_eq!(doc["summary"]["warnings"], 2);
+    assert_eq!(doc["summary"]["warnings"], 4);
     assert_eq!(doc["summary"]["pages"]["de"], 6);
     assert_eq!(doc["summary"]["external_fetched"], false);
     let links = doc["external_links"].as_array().unwrap();
@@ -545,7 +545,7 @@ fn human_output_is_grouped_by_file_with_a_summary_and_no_colours_off_a_terminal(
     assert!(
         last.starts_with("Checked ")
             && last.ends_with("translations: 0 in step, 0 outdated, 4 not marked, 2 missing")
-            && last.contains(" ms: 2 warnings;"),
+            && last.contains(" ms: 4 warnings;"),
         "{last}"
     );
 }

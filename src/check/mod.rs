@@ -65,6 +65,8 @@ pub enum Class {
     TranslationOutdated,
     /// A `translation_of` that names no existing original.
     TranslationMark,
+    /// A page without its counterpart in another language.
+    TranslationMissing,
     /// A guide past its `next_review`.
     ReviewOverdue,
     /// An opt-out deadline in the past that the guide's text does not mention.
@@ -118,6 +120,8 @@ pub struct CheckReport {
     /// Whether the external links were fetched (`--external`).
     pub fetched: bool,
     pub millis: u128,
+    /// Drafts not checked (without `--drafts`), content-relative.
+    pub drafts_left_out: Vec<std::path::PathBuf>,
 }
 
 impl CheckReport {
@@ -183,6 +187,7 @@ pub fn run(options: CheckOptions) -> CheckReport {
     };
     let mut report = CheckReport {
         pages_per_lang: project.pages_per_lang(),
+        drafts_left_out: project.drafts_left_out.clone(),
         ..CheckReport::default()
     };
     // Templates, feeds and site files render as in `build`, into nowhere.
@@ -202,6 +207,7 @@ pub fn run(options: CheckOptions) -> CheckReport {
     report.translations = counts;
     report.add(Class::TranslationOutdated, drift.outdated);
     report.add(Class::TranslationMark, drift.marks);
+    report.add(Class::TranslationMissing, drift.missing);
     crate::build::timing("check: translations");
     let fresh = freshness::findings(&project, options.today);
     report.add(Class::ReviewOverdue, fresh.overdue);
