@@ -154,6 +154,19 @@ impl BuildReport {
 impl Project {
     /// Runs every stage up to rendered Markdown. All problems are returned together.
     pub fn load(options: BuildOptions) -> Result<Project, Diagnostics> {
+        let (project, mut errors) = Project::load_reporting(options)?;
+        if errors.has_errors() {
+            errors.extend(project.warnings.all());
+            return Err(errors.sorted());
+        }
+        Ok(project)
+    }
+
+    /// Like [`Project::load`], but a site whose graph loads comes back even when its Markdown has
+    /// errors (broken links, anchors), with those diagnostics beside it, so that `check` can
+    /// report the editorial findings of the whole site together with them. Without errors the
+    /// diagnostics are empty (the Markdown warnings are in `warnings`).
+    pub fn load_reporting(options: BuildOptions) -> Result<(Project, Diagnostics), Diagnostics> {
         let mut project = Project::load_graph(options)?;
         let ids: Vec<NodeId> = (0..project.site.nodes.len()).collect();
         let (markdown, mut diags) = render_markdown(&project.site, &project.highlighter, &ids);
@@ -162,11 +175,10 @@ impl Project {
         diags.extend(project.deferred.clone());
         project.warnings.unused_assets = unused_assets(&project.site, &project.markdown);
         if diags.has_errors() {
-            diags.extend(project.warnings.all());
-            return Err(diags.sorted());
+            return Ok((project, diags));
         }
         add_by_file(&mut project.warnings.markdown, diags);
-        Ok(project)
+        Ok((project, Diagnostics::new()))
     }
 
     /// Keeps [`Project::drafts_left_out`] current after `loaded` sources (content-relative) were

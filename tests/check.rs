@@ -426,6 +426,31 @@ fn an_overdue_guide_is_reported_with_its_days() {
 }
 
 #[test]
+fn a_broken_link_does_not_hide_the_editorial_findings() {
+    let f = Fixture::new("bilingual");
+    edit(
+        &f,
+        DE,
+        "Siehe [Instagram]",
+        "Siehe [Tiktok](tiktok.de.md) und [Instagram]",
+    );
+    let report = check::run(options(&f, "2027-03-04"));
+    let build: Vec<String> = of(&report, Class::Build);
+    assert!(
+        build.iter().any(|m| m.contains("tiktok.de.md")),
+        "the broken link is reported: {build:?}"
+    );
+    assert_eq!(
+        of(&report, Class::ReviewOverdue),
+        [
+            "content/guides/facebook.yaml:11:1: review overdue by 5 days: last verified 2026-11-29, due 2027-02-27 (every 90 days)"
+        ]
+    );
+    assert_eq!(of(&report, Class::DeadlinePassed).len(), 2);
+    assert!(report.errors() >= 1);
+}
+
+#[test]
 fn a_passed_deadline_needs_a_note_in_every_language() {
     let f = Fixture::new("bilingual");
     // The fixture's deadline (2025-05-26) has passed and neither text mentions it.

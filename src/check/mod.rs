@@ -177,8 +177,10 @@ pub fn run(options: CheckOptions) -> CheckReport {
     let start = Instant::now();
     let mut build = options.build.clone();
     build.strict = true;
-    let project = match Project::load(build) {
-        Ok(p) => p,
+    // A site whose Markdown has errors (a broken link) still gets its editorial findings: the
+    // editor sees everything to fix at once. Only a site without a graph stops here.
+    let (project, markdown_errors) = match Project::load_reporting(build) {
+        Ok(loaded) => loaded,
         Err(diags) => {
             let mut report = CheckReport::failed(diags);
             report.sort();
@@ -190,17 +192,21 @@ pub fn run(options: CheckOptions) -> CheckReport {
         drafts_left_out: project.drafts_left_out.clone(),
         ..CheckReport::default()
     };
-    // Templates, feeds and site files render as in `build`, into nowhere.
-    let rendered = match project.renderer() {
-        Ok(renderer) => renderer.render_set(
-            &project.outputs(),
-            &project.stored_bodies(),
-            &Discard::default(),
-        ),
-        Err(e) => e,
-    };
     report.add_build(project.warnings.all());
-    report.add_build(rendered);
+    if markdown_errors.has_errors() {
+        report.add_build(markdown_errors);
+    } else {
+        // Templates, feeds and site files render as in `build`, into nowhere.
+        let rendered = match project.renderer() {
+            Ok(renderer) => renderer.render_set(
+                &project.outputs(),
+                &project.stored_bodies(),
+                &Discard::default(),
+            ),
+            Err(e) => e,
+        };
+        report.add_build(rendered);
+    }
     crate::build::timing("check: build stages");
 
     let (drift, counts) = translations::findings(&project);
