@@ -213,7 +213,14 @@ pub fn run(options: CheckOptions) -> CheckReport {
     report.translations = counts;
     report.add(Class::TranslationOutdated, drift.outdated);
     report.add(Class::TranslationMark, drift.marks);
-    report.add(Class::TranslationMissing, drift.missing);
+    // A missing file that pages link to is already a build error about that file: one finding.
+    let mut missing = drift.missing;
+    missing.0.retain(|m| {
+        !report.findings.iter().any(|f| {
+            f.class == Class::Build && f.diagnostic.is_error() && f.diagnostic.file == m.file
+        })
+    });
+    report.add(Class::TranslationMissing, missing);
     crate::build::timing("check: translations");
     let fresh = freshness::findings(&project, options.today);
     report.add(Class::ReviewOverdue, fresh.overdue);
