@@ -182,7 +182,7 @@ operator: Beispiel GmbH
 audience: [personal]
 regions: [EU, EEA]
 opt_out:
-  method: form            # form | setting | email | none
+  method: form            # form | setting | email | none | unknown
   url: \"https://example.org/widerspruch\"
   requires_login: true
   retroactive: false

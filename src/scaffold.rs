@@ -149,7 +149,7 @@ fn neutral_template(name: &str) -> String {
          operator: \"{PLACEHOLDER}: legal entity that runs the platform in the EU\"\n\
          audience: [personal]\n\
          regions: [EU, EEA]\n\
-         opt_out:\n  method: form          # form | setting | email | none\n  url: \"https://example.org/{PLACEHOLDER}\"\n  requires_login: true\n  retroactive: false\n\
+         opt_out:\n  method: form          # form | setting | email | none | unknown\n  url: \"https://example.org/{PLACEHOLDER}\"\n  requires_login: true\n  retroactive: false\n\
          last_verified: 1970-01-01   # {PLACEHOLDER}: the date you checked the facts\n\
          draft: true\n\
          sources:\n  - title: \"{PLACEHOLDER}: title of the official page\"\n    url: \"https://example.org/{PLACEHOLDER}\"\n    date: 1970-01-01\n"
