@@ -1,0 +1,90 @@
+//! The fuzz harness on stable Rust: every input a fuzz target ever crashed on, as a test of its
+//! own, and the seed corpus through every target. The harness is the very file the cargo-fuzz
+//! targets use (`fuzz/src/lib.rs`), so a regression here is a regression there.
+
+#[path = "../fuzz/src/lib.rs"]
+#[allow(dead_code)]
+mod harness;
+
+use std::path::Path;
+
+/// Runs every seed of `fuzz/seeds/<target>/` through the target.
+fn seeds(target: &str, run: fn(&[u8])) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/seeds")
+        .join(target);
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.unwrap().path();
+        let data = std::fs::read(&path).unwrap();
+        let result = std::panic::catch_unwind(|| run(&data));
+        assert!(result.is_ok(), "seed {} fails", path.display());
+        count += 1;
+    }
+    assert!(count > 0, "no seeds in {}", dir.display());
+}
+
+#[test]
+fn seed_corpus_passes_every_target() {
+    seeds("front_matter", harness::front_matter);
+    seeds("metadata_merge", harness::metadata_merge);
+    seeds("site_config", harness::site_config);
+    seeds("markdown", harness::markdown);
+    seeds("sanitize", harness::sanitize);
+    seeds("url_policy", harness::url_policy);
+    seeds("slug", harness::slug);
+    seeds("image_size", harness::image_size);
+}
+
+/// The invariant checker finds what it is there to find: a harness that passes everything would
+/// prove nothing.
+#[test]
+fn the_live_code_check_sees_scripts_handlers_and_script_urls() {
+    for (html, what) in [
+        ("<script>alert(1)</script>", "<script>"),
+        ("<p><img src=x onerror=alert(1)></p>", "onerror"),
+        ("<a href=\" JaVa&#x09;script:alert(1)\">x</a>", "href"),
+        ("<svg><a xlink:href=\"javascript:alert(1)\">x</a></svg>", "href"),
+        (
+            "<svg><set attributeName=\"href\" to=\"javascript:alert(1)\"/></svg>",
+            "to=",
+        ),
+        ("<table><td><iframe src=x></iframe>", "<iframe>"),
+        ("<p title=\"x\">a</p><!-- <script> -->", ""),
+        ("<pre>&lt;script&gt;alert(1)&lt;/script&gt;</pre>", ""),
+    ] {
+        let found = harness::live_code(html);
+        if what.is_empty() {
+            assert!(found.is_empty(), "{html}: {found:?}");
+        } else {
+            assert!(
+                found.iter().any(|f| f.contains(what)),
+                "{html}: {found:?}"
+            );
+        }
+    }
+}
+
+/// The Markdown target's site builds, and a body reaches the page with its links resolved:
+/// otherwise the fuzzer would be testing nothing.
+#[test]
+fn the_markdown_target_renders_a_real_page() {
+    let (page, diags) = harness::render_page(
+        "## Überblick\n\n[Ziel](ziel.de.md#schritte) [oben](#überblick) ![Bild](bild.png) [V](/vorlage.pdf)\n",
+        false,
+    )
+    .expect("the harness's site builds");
+    assert!(!diags.has_errors(), "{diags:?}");
+    assert!(
+        page.html
+            .contains("href=\"/sub/de/anleitungen/ziel/#schritte\""),
+        "{}",
+        page.html
+    );
+    assert!(page.html.contains("width=\"16\""), "{}", page.html);
+    let (_, diags) = harness::render_page("[x](ziel.de.md#nirgends)\n", false).unwrap();
+    assert!(diags.has_errors(), "a broken anchor is found");
+    let (_, diags) =
+        harness::render_page("<a href=\"javascript:alert(1)\">x</a>\n", false).unwrap();
+    assert!(diags.has_errors(), "a refused URL is an error");
+}
