@@ -13,6 +13,9 @@ pub fn parse<T: DeserializeOwned>(
     text: &str,
     first_line: usize,
 ) -> Result<T, Diagnostic> {
+    // Windows editors save a byte order mark; in site.yaml it would be read as part of the
+    // first key.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     serde_yaml::from_str(text).map_err(|e| yaml_error(file, &e, first_line))
 }
 
