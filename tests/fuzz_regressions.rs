@@ -88,3 +88,22 @@ fn the_markdown_target_renders_a_real_page() {
         harness::render_page("<a href=\"javascript:alert(1)\">x</a>\n", false).unwrap();
     assert!(diags.has_errors(), "a refused URL is an error");
 }
+
+/// Found by the `markdown` target: a `{#custom id}` with a NUL in it (`{#custom\0.cls}`) became a
+/// heading id with an invisible control character. Now an error at the heading.
+#[test]
+fn markdown_custom_heading_id_with_a_control_character() {
+    harness::markdown(b"\0## B {#custom\0.cls}\n");
+    let (_, diags) = harness::render_page("## B {#a\u{1}b}\n", false).unwrap();
+    let message = &diags.0[0].message;
+    assert_eq!(message, "heading id `a\\u{1}b` contains a control character");
+}
+
+/// Found by the `sanitize` target, in the harness: `main0;&#x09;javascript:alert(1)` is a
+/// relative URL (`;` cannot be part of a scheme), which the invariant took for a script URL
+/// when it split every attribute at `;`. The URL policy and ammonia were right.
+#[test]
+fn sanitize_a_semicolon_before_javascript_is_a_relative_url() {
+    harness::sanitize(b"<a href=\"main0;&#x09;javascript:alert(1)\">x</a><p style=\"x\" onclick=\"y\">z</p><!DOCTYPE html><title><p></title>");
+    assert!(harness::live_code("<svg><animate attributeName=\"href\" values=\"#a;javascript:alert(1)\"/></svg>").iter().any(|f| f.contains("values")));
+}

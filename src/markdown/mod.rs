@@ -107,7 +107,9 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
     for (event, range) in Parser::new_ext(&doc.body, options()).into_offset_iter() {
         if let Some((_, text)) = &mut code {
             match event {
-                Event::Text(t) => text.push_str(&t),
+                // CommonMark replaces NUL with U+FFFD everywhere; pulldown-cmark leaves it in
+                // code, and the highlighter would pass it through.
+                Event::Text(t) => text.push_str(&t.replace('\0', "\u{FFFD}")),
                 Event::End(TagEnd::CodeBlock) => {
                     let (lang, text) = code.take().unwrap_or_default();
                     code_blocks.push(events.len());
@@ -158,6 +160,16 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
                 continue;
             }
             Event::Start(Tag::Heading { level, id, .. }) => {
+                if let Some(custom) = id.as_deref().filter(|i| i.chars().any(char::is_control)) {
+                    diags.push(ctx.error(
+                        range.start,
+                        format!(
+                            "heading id `{}` contains a control character",
+                            custom.escape_debug()
+                        ),
+                        "write the id with letters, digits, `-` and `_`: `## Schritte {#schritte}`",
+                    ));
+                }
                 heading = Some((level, id.map(|s| s.to_string()), Vec::new()));
                 continue;
             }
