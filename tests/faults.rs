@@ -56,8 +56,16 @@ fn large_site(pages: usize) -> tempfile::TempDir {
         "site.yaml",
         "base_url: https://example.org/\ndefault_language: de\nlanguages:\n  de: {name: Deutsch, title: Last}\n  en: {name: English, title: Load}\ntaxonomies: [{name: tags}]\n",
     );
-    write(root, "content/_index.de.md", "---\ntitle: Start\n---\nHallo.\n");
-    write(root, "content/_index.en.md", "---\ntitle: Home\n---\nHello.\n");
+    write(
+        root,
+        "content/_index.de.md",
+        "---\ntitle: Start\n---\nHallo.\n",
+    );
+    write(
+        root,
+        "content/_index.en.md",
+        "---\ntitle: Home\n---\nHello.\n",
+    );
     for s in 0..pages.div_ceil(100) {
         for (lang, title) in [("de", "Bereich"), ("en", "Section")] {
             write(
@@ -148,7 +156,11 @@ fn kill_9_during_builds(pages: usize, kills: usize) {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let (mut killed, mut finished) = (0, 0);
     for round in 0..kills {
-        write(root, &page_path(round % pages, "de"), &page_text(round % pages, round + 1));
+        write(
+            root,
+            &page_path(round % pages, "de"),
+            &page_text(round % pages, round + 1),
+        );
         let mut child = optout()
             .arg("build")
             .arg("--root")
@@ -178,12 +190,20 @@ fn kill_9_during_builds(pages: usize, kills: usize) {
     eprintln!(
         "{pages} pages per language, full build {full:?}: {killed} builds killed, {finished} finished before the kill"
     );
-    assert!(killed >= kills / 2, "the kills came too late: {killed} of {kills}");
+    assert!(
+        killed >= kills / 2,
+        "the kills came too late: {killed} of {kills}"
+    );
     run(optout().arg("build").arg("--root").arg(root)).ok();
-    assert_eq!(staging_dirs(root), Vec::<String>::new(), "stray staging dirs");
+    assert_eq!(
+        staging_dirs(root),
+        Vec::<String>::new(),
+        "stray staging dirs"
+    );
     let last = (kills - 1) % pages;
-    let page = std::fs::read_to_string(public.join(format!("de/s{}/p{last}/index.html", last / 100)))
-        .unwrap();
+    let page =
+        std::fs::read_to_string(public.join(format!("de/s{}/p{last}/index.html", last / 100)))
+            .unwrap();
     assert!(page.contains(&format!("Seite {last} v{kills}")));
 }
 
@@ -205,7 +225,11 @@ fn kill_9_at_random_points_of_a_very_large_build_keeps_public_whole() {
 /// A site whose output needs about `mb` megabytes: one static file of that size.
 fn site_of_size(mb: usize) -> tempfile::TempDir {
     let dir = large_site(3);
-    write(dir.path(), "static/daten.bin", &"x".repeat(mb * 1024 * 1024));
+    write(
+        dir.path(),
+        "static/daten.bin",
+        &"x".repeat(mb * 1024 * 1024),
+    );
     dir
 }
 
@@ -214,7 +238,11 @@ fn site_of_size(mb: usize) -> tempfile::TempDir {
 #[track_caller]
 fn assert_full_disk_is_handled(run: &Run, out: &Path, before: &BTreeMap<String, Vec<u8>>) {
     run.fails_with("error: cannot write:");
-    assert!(run.stderr.contains("the previous output is untouched"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the previous output is untouched"),
+        "{}",
+        run.stderr
+    );
     let cause = ["No space left on device", "File too large"];
     assert!(
         cause.iter().any(|c| run.stderr.contains(c)),
@@ -241,7 +269,9 @@ fn disk_full_on_a_small_tmpfs() {
         .status()
         .is_ok_and(|s| s.success());
     if !mounted {
-        eprintln!("disk_full_on_a_small_tmpfs: mount not permitted here; only the simulated write error ran");
+        eprintln!(
+            "disk_full_on_a_small_tmpfs: mount not permitted here; only the simulated write error ran"
+        );
         return;
     }
     struct Unmount<'a>(&'a Path);
@@ -266,7 +296,10 @@ fn disk_full_on_a_small_tmpfs() {
     write(site.path(), "static/mehr.bin", &"y".repeat(1024 * 1024));
     let failed = build();
     assert_full_disk_is_handled(&failed, &out, &before);
-    eprintln!("disk full (tmpfs): {}", failed.stderr.lines().next().unwrap_or(""));
+    eprintln!(
+        "disk full (tmpfs): {}",
+        failed.stderr.lines().next().unwrap_or("")
+    );
 }
 
 /// A simulated write error where no file system can be mounted: the build runs with a file size
@@ -279,7 +312,11 @@ fn a_write_error_halfway_keeps_the_previous_output() {
     let out = site.path().join("public");
     run(optout().arg("build").arg("--root").arg(site.path())).ok();
     let before = tree(&out);
-    write(site.path(), "static/daten.bin", &"z".repeat(2 * 1024 * 1024));
+    write(
+        site.path(),
+        "static/daten.bin",
+        &"z".repeat(2 * 1024 * 1024),
+    );
     // `ulimit -f` counts 512-byte blocks: 1.5 MB.
     let failed = run(Command::new("sh")
         .arg("-c")
@@ -287,7 +324,10 @@ fn a_write_error_halfway_keeps_the_previous_output() {
         .arg(env!("CARGO_BIN_EXE_optout"))
         .arg(site.path()));
     assert_full_disk_is_handled(&failed, &out, &before);
-    eprintln!("write error (ulimit): {}", failed.stderr.lines().next().unwrap_or(""));
+    eprintln!(
+        "write error (ulimit): {}",
+        failed.stderr.lines().next().unwrap_or("")
+    );
 }
 
 // ------------------------------------------------------------------ serve under load
@@ -322,7 +362,10 @@ impl Server {
         let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
         let start = Instant::now();
         while TcpStream::connect(addr).is_err() {
-            assert!(start.elapsed() < Duration::from_secs(60), "serve did not start");
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "serve did not start"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         Server { child, addr }
@@ -385,7 +428,9 @@ impl Client {
         let (mut length, mut content_type, mut close) = (None, String::new(), false);
         loop {
             let mut line = String::new();
-            reader.read_line(&mut line).expect("a complete response head");
+            reader
+                .read_line(&mut line)
+                .expect("a complete response head");
             let line = line.trim_end();
             if line.is_empty() {
                 break;
@@ -443,7 +488,12 @@ fn serve_under_load(pages: usize, requests: usize, connections: usize, edits: us
                     format!("/en/s{}/p{n}/", n / 100),
                 ]
             })
-            .chain(["/de/".into(), "/en/".into(), "/de/s0/".into(), "/sitemap.xml".into()])
+            .chain([
+                "/de/".into(),
+                "/en/".into(),
+                "/de/s0/".into(),
+                "/sitemap.xml".into(),
+            ])
             .collect(),
     );
     // Warm up, then take the baseline.
@@ -497,7 +547,7 @@ fn serve_under_load(pages: usize, requests: usize, connections: usize, edits: us
             let sent = sent.clone();
             std::thread::spawn(move || {
                 let mut client = Client { addr, stream: None };
-                let mut rng = Rng(0x2545_F491_4F6C_DD1D ^ (c as u64 + 1) * 0x9E37_79B9);
+                let mut rng = Rng(0x2545_F491_4F6C_DD1D ^ ((c as u64 + 1) * 0x9E37_79B9));
                 let mut problems = Vec::new();
                 for _ in 0..per_connection {
                     let url = &urls[rng.below(urls.len() as u64) as usize];
@@ -538,7 +588,12 @@ fn serve_under_load(pages: usize, requests: usize, connections: usize, edits: us
     }
     editor.join().unwrap();
     assert!(done.load(Ordering::SeqCst));
-    assert!(problems.is_empty(), "{} problems: {:?}", problems.len(), &problems[..problems.len().min(10)]);
+    assert!(
+        problems.is_empty(),
+        "{} problems: {:?}",
+        problems.len(),
+        &problems[..problems.len().min(10)]
+    );
     assert!(server.alive(), "the server died");
     // The last edit of every page is what is served once the watcher caught up.
     let mut check = Client { addr, stream: None };
@@ -551,7 +606,10 @@ fn serve_under_load(pages: usize, requests: usize, connections: usize, edits: us
         if page.contains(&format!("Seite {n} v{}", last + 1)) {
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(30), "the last edit never showed");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the last edit never showed"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     std::thread::sleep(Duration::from_millis(500));

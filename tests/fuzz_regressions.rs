@@ -44,7 +44,10 @@ fn the_live_code_check_sees_scripts_handlers_and_script_urls() {
         ("<script>alert(1)</script>", "<script>"),
         ("<p><img src=x onerror=alert(1)></p>", "onerror"),
         ("<a href=\" JaVa&#x09;script:alert(1)\">x</a>", "href"),
-        ("<svg><a xlink:href=\"javascript:alert(1)\">x</a></svg>", "href"),
+        (
+            "<svg><a xlink:href=\"javascript:alert(1)\">x</a></svg>",
+            "href",
+        ),
         (
             "<svg><set attributeName=\"href\" to=\"javascript:alert(1)\"/></svg>",
             "to=",
@@ -57,10 +60,7 @@ fn the_live_code_check_sees_scripts_handlers_and_script_urls() {
         if what.is_empty() {
             assert!(found.is_empty(), "{html}: {found:?}");
         } else {
-            assert!(
-                found.iter().any(|f| f.contains(what)),
-                "{html}: {found:?}"
-            );
+            assert!(found.iter().any(|f| f.contains(what)), "{html}: {found:?}");
         }
     }
 }
@@ -96,7 +96,10 @@ fn markdown_custom_heading_id_with_a_control_character() {
     harness::markdown(b"\0## B {#custom\0.cls}\n");
     let (_, diags) = harness::render_page("## B {#a\u{1}b}\n", false).unwrap();
     let message = &diags.0[0].message;
-    assert_eq!(message, "heading id `a\\u{1}b` contains a control character");
+    assert_eq!(
+        message,
+        "heading id `a\\u{1}b` contains a control character"
+    );
 }
 
 /// Found by the `sanitize` target, in the harness: `main0;&#x09;javascript:alert(1)` is a
@@ -105,5 +108,11 @@ fn markdown_custom_heading_id_with_a_control_character() {
 #[test]
 fn sanitize_a_semicolon_before_javascript_is_a_relative_url() {
     harness::sanitize(b"<a href=\"main0;&#x09;javascript:alert(1)\">x</a><p style=\"x\" onclick=\"y\">z</p><!DOCTYPE html><title><p></title>");
-    assert!(harness::live_code("<svg><animate attributeName=\"href\" values=\"#a;javascript:alert(1)\"/></svg>").iter().any(|f| f.contains("values")));
+    assert!(
+        harness::live_code(
+            "<svg><animate attributeName=\"href\" values=\"#a;javascript:alert(1)\"/></svg>"
+        )
+        .iter()
+        .any(|f| f.contains("values"))
+    );
 }

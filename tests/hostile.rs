@@ -194,7 +194,10 @@ fn page_problems(page: &str) -> Vec<String> {
                 if n.starts_with("on") {
                     problems.push(format!("<{element} {n}>"));
                 }
-                let url = matches!(n, "href" | "src" | "action" | "formaction" | "cite" | "content");
+                let url = matches!(
+                    n,
+                    "href" | "src" | "action" | "formaction" | "cite" | "content"
+                );
                 let value: String = a
                     .value
                     .chars()
@@ -368,7 +371,10 @@ fn script_urls_in_metadata_are_errors() {
         |f| {
             let site = std::fs::read_to_string(f.root().join("site.yaml"))
                 .unwrap()
-                .replace("url: \"@/guides/_index.md\"", "url: \"javascript:alert(1)\"");
+                .replace(
+                    "url: \"@/guides/_index.md\"",
+                    "url: \"javascript:alert(1)\"",
+                );
             f.write("site.yaml", &site);
         },
         &[
@@ -511,7 +517,11 @@ fn ten_thousand_levels_of_yaml_are_an_error() {
 fn ten_thousand_levels_of_markdown_build() {
     let quotes = format!("{}tief\n", "> ".repeat(10_000));
     let lists = format!("{}tief\n", "- ".repeat(10_000));
-    let divs = format!("{}tief{}\n", "<div>".repeat(10_000), "</div>".repeat(10_000));
+    let divs = format!(
+        "{}tief{}\n",
+        "<div>".repeat(10_000),
+        "</div>".repeat(10_000)
+    );
     let emphasis = format!("{}x{}\n", "*".repeat(10_000), "*".repeat(10_000));
     let links = format!("{}a{}\n", "[".repeat(10_000), "](#x)".repeat(10_000));
     accepted(
@@ -547,11 +557,11 @@ fn a_hundred_thousand_headings_build_in_bounded_time() {
     }
     let (f, b) = accepted(|f| f.write("content/guides/viele.de.md", &body), 90, 768);
     let page = f.public("de/anleitungen/viele/index.html");
-    assert!(page.contains("id=\"schritt-0-14284\""), "the last `Schritt 0`");
-    eprintln!(
-        "100,000 headings: {:?}, peak {} MB",
-        b.elapsed, b.peak_mb
+    assert!(
+        page.contains("id=\"schritt-0-14284\""),
+        "the last `Schritt 0`"
     );
+    eprintln!("100,000 headings: {:?}, peak {} MB", b.elapsed, b.peak_mb);
 }
 
 /// A 7 MB line (the file limit is 8 MB) renders in bounded time; a 10 MB line is a file over
@@ -573,7 +583,10 @@ fn a_very_long_line() {
     let ten = "x".repeat(10 * 1024 * 1024);
     refused(
         |f| {
-            f.write("content/guides/a.de.md", &format!("---\ntitle: A\n---\n{ten}\n"));
+            f.write(
+                "content/guides/a.de.md",
+                &format!("---\ntitle: A\n---\n{ten}\n"),
+            );
             f.write("content/guides/b.yaml", &format!("weight: 1 # {ten}\n"));
             f.write("content/guides/b.de.md", "---\ntitle: B\n---\nx\n");
         },
@@ -620,9 +633,15 @@ fn bom_crlf_and_lone_cr() {
                 "content/guides/a.de.md",
                 "\u{feff}---\r\ntitle: BOM\r\n---\r\n## Kopf\r\n\r\nText [k](#kopf)\r\n",
             );
-            f.write("content/guides/a.yaml", "\u{feff}weight: 3\r\ntags: [x]\r\n");
+            f.write(
+                "content/guides/a.yaml",
+                "\u{feff}weight: 3\r\ntags: [x]\r\n",
+            );
             let site = std::fs::read_to_string(f.root().join("site.yaml")).unwrap();
-            f.write("site.yaml", &format!("\u{feff}{}", site.replace('\n', "\r\n")));
+            f.write(
+                "site.yaml",
+                &format!("\u{feff}{}", site.replace('\n', "\r\n")),
+            );
         },
         60,
         512,
@@ -632,7 +651,9 @@ fn bom_crlf_and_lone_cr() {
     assert!(!page.contains('\u{feff}'));
     refused(
         |f| f.write("content/guides/a.de.md", "---\rtitle: Alt\r---\rText\r"),
-        &["content/guides/a.de.md:1:1: error: the lines end with a lone carriage return (CR, classic Mac OS)"],
+        &[
+            "content/guides/a.de.md:1:1: error: the lines end with a lone carriage return (CR, classic Mac OS)",
+        ],
     );
 }
 

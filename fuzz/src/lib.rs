@@ -18,8 +18,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
-use markup5ever_rcdom::{Handle, NodeData, RcDom};
 use html5ever::tendril::TendrilSink;
+use markup5ever_rcdom::{Handle, NodeData, RcDom};
 use optout::config::{Config, Lang};
 use optout::content::{self, Asset, DocKey, ImageSize, LoadOptions};
 use optout::error::Diagnostics;
@@ -110,7 +110,10 @@ pub fn front_matter(data: &[u8]) {
         return;
     };
     let first = parse("guides/seite.de.md", text, None);
-    assert_eq!(result_text(&first), result_text(&parse("guides/seite.de.md", text, None)));
+    assert_eq!(
+        result_text(&first),
+        result_text(&parse("guides/seite.de.md", text, None))
+    );
     match &first {
         Ok((doc, notes)) => {
             located_in(notes, &[("seite.de.md", text)]);
@@ -214,7 +217,10 @@ fn site_with(body_page: &str, raw_html_escape: bool) -> Option<Site> {
     let docs = [
         ("_index.de.md", "---\ntitle: Start\n---\n"),
         ("_index.en.md", "---\ntitle: Home\n---\n"),
-        ("guides/_index.de.md", "---\ntitle: Anleitungen\nslug: anleitungen\n---\n"),
+        (
+            "guides/_index.de.md",
+            "---\ntitle: Anleitungen\nslug: anleitungen\n---\n",
+        ),
         ("guides/ziel.de.md", TARGET_PAGE),
         ("guides/seite.de.md", body_page),
     ];
@@ -310,13 +316,11 @@ pub fn sanitize(data: &[u8]) {
         return;
     };
     let mut urls = Vec::new();
-    let clean = markdown::sanitize::clean_raw_html(src, &mut |_: &str,
-                                                               _: &str,
-                                                               value: &str,
-                                                               _: usize| {
-        urls.push(value.to_string());
-        None
-    });
+    let clean =
+        markdown::sanitize::clean_raw_html(src, &mut |_: &str, _: &str, value: &str, _: usize| {
+            urls.push(value.to_string());
+            None
+        });
     for (offset, _) in &clean.refusals {
         assert!(
             *offset <= src.len() && src.is_char_boundary(*offset),
@@ -329,12 +333,10 @@ pub fn sanitize(data: &[u8]) {
     if clean.refusals.is_empty() {
         assert_no_live_code(&clean.html);
         // Written out from parsed tokens: reading it again gives the same HTML.
-        let again = markdown::sanitize::clean_raw_html(&clean.html, &mut |_: &str,
-                                                                           _: &str,
-                                                                           _: &str,
-                                                                           _: usize| {
-            None
-        });
+        let again = markdown::sanitize::clean_raw_html(
+            &clean.html,
+            &mut |_: &str, _: &str, _: &str, _: usize| None,
+        );
         assert!(again.refusals.is_empty(), "{:?}", again.refusals);
     }
     let defended = markdown::sanitize::defend(src);
@@ -395,8 +397,9 @@ pub fn image_size(data: &[u8]) {
 #[track_caller]
 pub fn assert_slug(slug: &str) {
     assert!(
-        slug.split('-')
-            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        slug.split('-').all(|w| !w.is_empty()
+            && w.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
             || slug.is_empty(),
         "not a slug: {slug:?}"
     );
@@ -405,7 +408,8 @@ pub fn assert_slug(slug: &str) {
 #[track_caller]
 fn assert_heading_id(id: &str, title: &str) {
     assert!(
-        !id.chars().any(|c| c == '/' || c == '.' || c.is_control() || c.is_whitespace()),
+        !id.chars()
+            .any(|c| c == '/' || c == '.' || c.is_control() || c.is_whitespace()),
         "heading id {id:?} of {title:?}"
     );
 }
@@ -468,7 +472,9 @@ pub fn live_code(html: &str) -> Vec<String> {
                 let url_valued = is_url_attribute(&attr_name)
                     || animates_href && matches!(attr_name.as_str(), "to" | "from" | "values");
                 // `values` of an animation is a `;`-separated list; every other value is one URL.
-                let mut urls = attr.value.split(if &*attr_name == "values" { ';' } else { '\0' });
+                let mut urls = attr
+                    .value
+                    .split(if &*attr_name == "values" { ';' } else { '\0' });
                 if url_valued && urls.any(runs_code) {
                     found.push(format!("<{element} {attr_name}={:?}>", &*attr.value));
                 }
@@ -539,8 +545,16 @@ pub fn assert_no_live_code(html: &str) {
 fn assert_no_live_code_in_svg(src: &str) {
     let found: Vec<String> = live_code(src)
         .into_iter()
-        .filter(|f| !matches!(f.as_str(), "<svg>" | "<math>" | "<style>" | "<link>" | "<form>"))
+        .filter(|f| {
+            !matches!(
+                f.as_str(),
+                "<svg>" | "<math>" | "<style>" | "<link>" | "<form>"
+            )
+        })
         .filter(|f| !f.starts_with("<meta") && !f.starts_with("<base"))
         .collect();
-    assert!(found.is_empty(), "the SVG check passed {found:?} in {src:?}");
+    assert!(
+        found.is_empty(),
+        "the SVG check passed {found:?} in {src:?}"
+    );
 }

@@ -457,7 +457,15 @@ pub fn load_document(
     } else {
         None
     };
-    parse_document(config, rel, key, lang, &text, neutral_source.as_deref(), opts)
+    parse_document(
+        config,
+        rel,
+        key,
+        lang,
+        &text,
+        neutral_source.as_deref(),
+        opts,
+    )
 }
 
 /// The part of [`load_document`] after reading: a Markdown file's text and the text of its
