@@ -16,7 +16,30 @@ pub fn parse<T: DeserializeOwned>(
     // Windows editors save a byte order mark; in site.yaml it would be read as part of the
     // first key.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(at) = lone_cr(text) {
+        return Err(lone_cr_error(file, text, at, first_line));
+    }
     serde_yaml::from_str(text).map_err(|e| yaml_error(file, &e, first_line))
+}
+
+/// The byte offset of the first carriage return that is not part of a CRLF.
+fn lone_cr(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (0..bytes.len()).find(|&i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+}
+
+/// YAML reads a lone CR as a line break, every other stage (and this file's line numbers) only
+/// LF: the two would disagree on every line after it, so it is an error where it stands.
+fn lone_cr_error(file: &Path, text: &str, at: usize, first_line: usize) -> Diagnostic {
+    let before = &text[..at];
+    let line = before.matches('\n').count() + first_line;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Diagnostic::error(
+        file,
+        "a lone carriage return (CR, classic Mac OS) ends a line here; optout reads LF and CRLF line endings",
+    )
+    .at(line, column)
+    .hint("save the file with LF (Unix) or CRLF (Windows) line endings")
 }
 
 /// Turns a serde_yaml error into a diagnostic: location shifted into the file, the message stripped
@@ -88,6 +111,13 @@ mod tests {
     fn syntax_error_has_line() {
         let e = parse::<Doc>(Path::new("a.md"), "title: [x\n", 2).unwrap_err();
         assert!(e.line.is_some());
+    }
+
+    #[test]
+    fn lone_cr_is_located_by_lf_lines() {
+        let e = parse::<Doc>(Path::new("a.md"), "title: x\r\nweight: 1\n# a\rb\n", 2).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(4), Some(4)));
+        assert!(e.message.contains("lone carriage return"), "{}", e.message);
     }
 
     #[test]

@@ -116,3 +116,29 @@ fn sanitize_a_semicolon_before_javascript_is_a_relative_url() {
         .any(|f| f.contains("values"))
     );
 }
+
+/// Found by the `sanitize` target, in the harness: an SVG ending in a cut-off tag
+/// (`<rc=x oner/sumrmo`) is no tag to a browser opening the file, but the invariant parsed it
+/// inside a page wrapper that completed the tag. SVGs are now parsed as whole documents.
+#[test]
+fn sanitize_a_tag_cut_off_by_the_end_of_an_svg_is_no_tag() {
+    harness::sanitize(
+        b"<mlongderror=alert(1)>\n\n<a h) <img s<details><summary>Mehr<rc=x oner/sumrmo",
+    );
+}
+
+/// Found by the `front_matter` target: lone carriage returns inside the front matter. YAML
+/// counts them as line breaks, every other stage only LF, so the YAML error pointed at line 24
+/// of a 6-line file. A lone CR in YAML is now an error at its own line.
+#[test]
+fn front_matter_lone_cr_inside_the_yaml() {
+    let input: &[u8] = b"---\n#####rrrrrrrrr6-\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r---\ntst\n\r\r\r\r\r\r\n---\n";
+    harness::front_matter(input);
+}
+
+/// Found by the `metadata_merge` target: the same, in a `.yaml` beside the page (line 12 of a
+/// 10-line file).
+#[test]
+fn metadata_merge_lone_cr_in_the_yaml_file() {
+    harness::metadata_merge(b"---\ntitle: Facebook\n---\nText\n\xffplatform: facebook\noperator: Meta PlatfoRms Ireland Limited\naudience: ['ersonal, b \"Datenschutzbeh\xc3\xb6rde Sachsen-Anhalt\"\n    url: \"https://datenschutz.sachsen-anhalt.de/landesbeauftragte/pressemitteilungen/pm-lfd402-92024\"\n    date: 2025-orm: facebook\noperator\r \r(((((((((((((((((((((((((((((((((((((((((ps://www.faceboo]\nopt_out:\n  method: form\n  url: \"https://www.facebook.com/help/contact04g29\n");
+}
