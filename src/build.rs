@@ -52,6 +52,8 @@ pub struct Project {
     /// Errors found while loading that leave the graph whole (placeholders in `check`): the
     /// later stages still run, and these are reported with their problems.
     pub deferred: Diagnostics,
+    /// Drafts not built (without `--drafts`), content-relative.
+    pub drafts_left_out: Vec<PathBuf>,
 }
 
 /// The warnings of the sources as they are now, by file, so an update replaces exactly those of
@@ -138,6 +140,8 @@ pub struct BuildReport {
     pub millis: u128,
     pub warnings: Diagnostics,
     pub output_dir: PathBuf,
+    /// Drafts not built (without `--drafts`), content-relative.
+    pub drafts_left_out: Vec<PathBuf>,
 }
 
 impl BuildReport {
@@ -150,6 +154,19 @@ impl BuildReport {
 impl Project {
     /// Runs every stage up to rendered Markdown. All problems are returned together.
     pub fn load(options: BuildOptions) -> Result<Project, Diagnostics> {
+        let (project, mut errors) = Project::load_reporting(options)?;
+        if errors.has_errors() {
+            errors.extend(project.warnings.all());
+            return Err(errors.sorted());
+        }
+        Ok(project)
+    }
+
+    /// Like [`Project::load`], but a site whose graph loads comes back even when its Markdown has
+    /// errors (broken links, anchors), with those diagnostics beside it, so that `check` can
+    /// report the editorial findings of the whole site together with them. Without errors the
+    /// diagnostics are empty (the Markdown warnings are in `warnings`).
+    pub fn load_reporting(options: BuildOptions) -> Result<(Project, Diagnostics), Diagnostics> {
         let mut project = Project::load_graph(options)?;
         let ids: Vec<NodeId> = (0..project.site.nodes.len()).collect();
         let (markdown, mut diags) = render_markdown(&project.site, &project.highlighter, &ids);
@@ -158,11 +175,23 @@ impl Project {
         diags.extend(project.deferred.clone());
         project.warnings.unused_assets = unused_assets(&project.site, &project.markdown);
         if diags.has_errors() {
-            diags.extend(project.warnings.all());
-            return Err(diags.sorted());
+            return Ok((project, diags));
         }
         add_by_file(&mut project.warnings.markdown, diags);
-        Ok(project)
+        Ok((project, Diagnostics::new()))
+    }
+
+    /// Keeps [`Project::drafts_left_out`] current after `loaded` sources (content-relative) were
+    /// loaded again: `None` is a draft left out, or a file that is gone.
+    pub fn update_drafts(&mut self, loaded: &[(PathBuf, Option<content::Document>)]) {
+        let content = self.options.root.join(content::CONTENT_DIR);
+        for (source, doc) in loaded {
+            self.drafts_left_out.retain(|s| s != source);
+            if doc.is_none() && content.join(source).is_file() {
+                self.drafts_left_out.push(source.clone());
+            }
+        }
+        self.drafts_left_out.sort();
     }
 
     /// Runs the stages up to the site graph; Markdown is not rendered yet.
@@ -232,6 +261,7 @@ impl Project {
             highlighter: Highlighter::new(),
             warnings: Warnings::from_loading(diags),
             deferred: loaded.deferred,
+            drafts_left_out: loaded.drafts_left_out,
         })
     }
 
@@ -482,6 +512,7 @@ pub fn build(options: BuildOptions) -> Result<BuildReport, Diagnostics> {
         millis: start.elapsed().as_millis(),
         warnings: with(project.warnings.all(), render_warnings),
         output_dir: dir,
+        drafts_left_out: project.drafts_left_out,
     })
 }
 
@@ -499,6 +530,7 @@ pub fn check(mut options: BuildOptions) -> Result<BuildReport, Diagnostics> {
         millis: start.elapsed().as_millis(),
         warnings: with(project.warnings.all(), render_warnings),
         output_dir: project.output_dir(),
+        drafts_left_out: project.drafts_left_out,
     })
 }
 
@@ -521,12 +553,12 @@ pub fn check_anchor_links(markdown: &HashMap<PathBuf, Rendered>) -> Diagnostics 
                         Path::new(content::CONTENT_DIR).join(source),
                         format!(
                             "link to {}#{}, but that page has no such heading",
-                            link.target.display(),
+                            Path::new(content::CONTENT_DIR).join(&link.target).display(),
                             link.fragment
                         ),
                     )
-                    .at_line(link.line)
-                    .hint(markdown::known_anchors(&target.heading_ids)),
+                    .at(link.line, link.column)
+                    .hint(markdown::anchor_hint(&link.fragment, &target.heading_ids)),
                 );
             }
         }

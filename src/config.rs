@@ -165,6 +165,37 @@ pub struct Config {
 const EXAMPLE: &str = "base_url: https://example.org/\ndefault_language: de\nlanguages:\n  de: {name: Deutsch, title: Meine Seite}\n  en: {name: English, title: My site}";
 
 impl Config {
+    /// The site's folder: `explicit` (`--root`) as given; without it the current folder or the
+    /// nearest parent with a `site.yaml`, so that optout works from `content/guides/` as git
+    /// works from a subfolder. The path found is relative (`..`), as messages show it.
+    pub fn find_root(explicit: Option<PathBuf>) -> Result<PathBuf, Diagnostic> {
+        if let Some(root) = explicit {
+            return Ok(root);
+        }
+        let cwd = std::env::current_dir().map_err(|e| {
+            Diagnostic::error(".", format!("cannot read the current folder: {e}"))
+                .hint("run optout from the site's folder, or pass --root DIR")
+        })?;
+        let mut relative = PathBuf::from(".");
+        for dir in cwd.ancestors() {
+            if dir.join(CONFIG_FILE).is_file() {
+                return Ok(relative);
+            }
+            relative = if relative == Path::new(".") {
+                PathBuf::from("..")
+            } else {
+                relative.join("..")
+            };
+        }
+        Err(Diagnostic::error(
+            CONFIG_FILE,
+            "no site.yaml in this folder or any folder above it",
+        )
+        .hint(
+            "run optout inside a site, pass --root DIR (-r), or create a new site with `optout init DIR`",
+        ))
+    }
+
     /// Reads and validates `<root>/site.yaml`.
     pub fn load(root: &Path) -> Result<Config, Diagnostics> {
         let path = root.join(CONFIG_FILE);
@@ -177,7 +208,7 @@ impl Config {
                 return Err(
                     Diagnostic::error(&file, format!("cannot read site.yaml: {e}"))
                         .hint(format!(
-                            "create {} with at least:\n{EXAMPLE}",
+                            "run `optout init` for a complete new site, or create {} with at least:\n{EXAMPLE}",
                             path.display()
                         ))
                         .into(),
@@ -278,7 +309,8 @@ impl Config {
         {
             diags.push(
                 Diagnostic::error(&file, "output_dir must be a directory inside the site root")
-                    .at_line(line_of("output_dir")),
+                    .at_line(line_of("output_dir"))
+                    .hint("use a relative folder without `..`, such as `output_dir: public`; `--output` may point anywhere"),
             );
         }
         if diags.has_errors() {

@@ -12,6 +12,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod html;
+pub mod init;
 pub mod layout;
 pub mod markdown;
 pub mod output;

@@ -272,6 +272,7 @@ impl Preview {
         if diags.has_errors() {
             return Err(diags.sorted());
         }
+        self.project.update_drafts(&loaded);
         // A `.yaml` edit names every language's page; one that never existed is no change.
         let site = &self.project.site;
         loaded.retain(|(s, d)| d.is_some() || site.by_source.contains_key(s));

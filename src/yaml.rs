@@ -19,7 +19,240 @@ pub fn parse<T: DeserializeOwned>(
     if let Some(at) = lone_cr(text) {
         return Err(lone_cr_error(file, text, at, first_line));
     }
-    serde_yaml::from_str(text).map_err(|e| yaml_error(file, &e, first_line))
+    serde_yaml::from_str(text).map_err(|e| {
+        let diag = yaml_error(file, &e, first_line);
+        explain(diag, text, first_line)
+    })
+}
+
+/// Rewords the errors people make most in the words of the one who made them: a quote left
+/// open (the YAML parser notices only lines later), text after a closing quote, a date not
+/// written as YYYY-MM-DD.
+fn explain(diag: Diagnostic, text: &str, first_line: usize) -> Diagnostic {
+    let Some(line) = diag.line else { return diag };
+    let lines: Vec<&str> = text.lines().collect();
+    if is_syntax_error(&diag.message) {
+        // The quote that causes the error is on the reported line or before it.
+        let last = (line + 1).saturating_sub(first_line).min(lines.len());
+        for (i, l) in lines[..last].iter().enumerate() {
+            if let Some(problem) = quote_problem(l) {
+                return problem.diagnostic(&diag.file, i + first_line, l);
+            }
+        }
+    }
+    let text_at = |l: usize| {
+        l.checked_sub(first_line)
+            .and_then(|i| lines.get(i))
+            .copied()
+    };
+    if let Some(better) =
+        text_at(line).and_then(|l| reword(&diag, l, line.checked_sub(1).and_then(text_at)))
+    {
+        return better;
+    }
+    if let Some((key, reason)) = diag.message.split_once(": ")
+        && is_date_error(reason)
+        && let Some(found) = line
+            .checked_sub(first_line)
+            .and_then(|i| lines.get(i))
+            .and_then(|l| l.split_once(':'))
+            .map(|(_, v)| {
+                v.split('#')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .trim_matches(['"', '\''])
+            })
+    {
+        let key = key.rsplit('.').next().unwrap_or(key);
+        let mut d = Diagnostic::error(
+            &diag.file,
+            format!("`{key}: {found}` is not a date in the format YYYY-MM-DD"),
+        );
+        d.line = diag.line;
+        d.column = diag.column;
+        return d.hint(match german_date(found) {
+            Some(iso) => format!("write `{key}: {iso}` (year-month-day)"),
+            None => format!("write the date as year-month-day, e.g. `{key}: 2026-11-29`"),
+        });
+    }
+    diag
+}
+
+/// The YAML parser's words for a tab in the indentation, for `key: a: b` and for a line
+/// indented under a key that has a value, in an editor's words.
+fn reword(diag: &Diagnostic, line: &str, previous: Option<&str>) -> Option<Diagnostic> {
+    let at = |d: Diagnostic| {
+        let mut d = d;
+        d.line = diag.line;
+        d.column = diag.column;
+        d
+    };
+    let key = line.split(':').next().unwrap_or("").trim();
+    if diag.message.contains("cannot start any token") && line.contains('\t') {
+        return Some(
+            at(Diagnostic::error(
+                &diag.file,
+                "a tab in the indentation: YAML indents with spaces only",
+            ))
+            .hint("replace the tab with spaces (two per level)"),
+        );
+    }
+    if !diag.message.contains("mapping values are not allowed") {
+        return None;
+    }
+    let value = line.split_once(": ").map(|(_, v)| v.trim())?;
+    if !key.is_empty() && !value.is_empty() && value.contains(": ") {
+        return Some(
+            at(Diagnostic::error(
+                &diag.file,
+                format!("`: ` inside the value of `{key}`"),
+            ))
+            .hint(format!("put the value in quotes: `{key}: \"{value}\"`")),
+        );
+    }
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    if let Some(prev) = previous
+        && indent(line) > indent(prev)
+    {
+        let mut d = at(Diagnostic::error(
+            &diag.file,
+            format!("`{key}` is indented further than the line before"),
+        ))
+        .hint("keys of the same level start in the same column; indent only below a key that ends with `:`");
+        d.column = Some(1);
+        return Some(d);
+    }
+    None
+}
+
+fn is_syntax_error(message: &str) -> bool {
+    [
+        "did not find expected",
+        "while scanning a quoted scalar",
+        "found unexpected end of stream",
+        "while parsing",
+    ]
+    .iter()
+    .any(|m| message.contains(m))
+}
+
+/// chrono's reasons for a date it could not read.
+fn is_date_error(reason: &str) -> bool {
+    [
+        "input contains invalid characters",
+        "premature end of input",
+        "input is out of range",
+        "trailing input",
+        "input is not enough for unique date",
+        "no possible date and time matching input",
+    ]
+    .contains(&reason)
+}
+
+/// `29.11.2026` (or `29.11.26`? no: only four-digit years) as `2026-11-29`.
+fn german_date(text: &str) -> Option<String> {
+    let mut parts = text.split(['.', '/']);
+    let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 {
+        return None;
+    }
+    let date = chrono::NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)?;
+    Some(date.to_string())
+}
+
+/// What is wrong with the quotes of a `key: "value"` line, if anything.
+#[derive(Debug, PartialEq, Eq)]
+enum QuoteProblem {
+    /// The value opens a quote at this column (1-based) and the line does not close it.
+    Unclosed { column: usize, quote: char },
+    /// Text follows the closing quote at this column (1-based).
+    TextAfter { column: usize, quote: char },
+}
+
+impl QuoteProblem {
+    fn diagnostic(&self, file: &Path, line: usize, text: &str) -> Diagnostic {
+        let key = text
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_start_matches("- ");
+        match *self {
+            QuoteProblem::Unclosed { column, quote } => Diagnostic::error(
+                file,
+                format!("the quote {quote} opened here is never closed"),
+            )
+            .at(line, column)
+            .hint(format!(
+                "end the value with {quote} on the same line, e.g. `{key}: {quote}…{quote}`"
+            )),
+            QuoteProblem::TextAfter { column, quote } => Diagnostic::error(
+                file,
+                format!("text after the closing quote {quote}"),
+            )
+            .at(line, column)
+            .hint(format!(
+                "put the whole value in quotes: `{key}: {quote}…{quote}`; a quote inside a value \
+                 is written \\{quote} (or use „typographic“ quotes)"
+            )),
+        }
+    }
+}
+
+/// Checks the value of a one-line `key: value` or `- value` for a quote that is not closed, or
+/// for text after its closing quote. Block scalars and plain values have no quote problems.
+fn quote_problem(line: &str) -> Option<QuoteProblem> {
+    let trimmed = line.trim_start();
+    if trimmed.starts_with('#') {
+        return None;
+    }
+    // `key: value`, `- value` or `- key: value` (a list of mappings, such as `sources`).
+    let item = trimmed
+        .strip_prefix("- ")
+        .map(|rest| line.len() - rest.len());
+    let after_item = &line[item.unwrap_or(0)..];
+    let starts_quoted = after_item.trim_start().starts_with(['"', '\'']);
+    let value_start = match (item, after_item.find(": ")) {
+        (Some(start), _) if starts_quoted => start,
+        (start, Some(colon)) => start.unwrap_or(0) + colon + 2,
+        (Some(start), None) => start,
+        (None, None) => return None,
+    };
+    let value = &line[value_start..];
+    let lead = value.len() - value.trim_start().len();
+    let value = value.trim_start();
+    let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let start = value_start + lead;
+    let column = |byte: usize| line[..byte].chars().count() + 1;
+    let mut chars = value.char_indices().skip(1).peekable();
+    while let Some((i, c)) = chars.next() {
+        if quote == '"' && c == '\\' {
+            chars.next();
+            continue;
+        }
+        if c == quote {
+            // '' inside single quotes is an escaped quote.
+            if quote == '\'' && chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                chars.next();
+                continue;
+            }
+            let after = value[i + 1..].trim();
+            if after.is_empty() || after.starts_with('#') {
+                return None;
+            }
+            return Some(QuoteProblem::TextAfter {
+                column: column(
+                    start + i + 1 + (value[i + 1..].len() - value[i + 1..].trim_start().len()),
+                ),
+                quote,
+            });
+        }
+    }
+    Some(QuoteProblem::Unclosed {
+        column: column(start),
+        quote,
+    })
 }
 
 /// The byte offset of the first carriage return that is not part of a CRLF.
@@ -105,6 +338,77 @@ mod tests {
         assert_eq!(e.line, Some(3));
         assert!(e.message.contains("unknown field `titel`"), "{}", e.message);
         assert_eq!(e.hint.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_reported_on_its_own_line() {
+        let e = parse::<Doc>(Path::new("a.md"), "title: \"Beispiel\nweight: 3\n", 2).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "a.md:2:8: error: the quote \" opened here is never closed\n  hint: end the value with \" on the same line, e.g. `title: \"…\"`"
+        );
+        let e = parse::<Doc>(Path::new("a.md"), "title: \"Beispiel\" und so\n", 2).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(19)));
+        assert_eq!(e.message, "text after the closing quote \"");
+        assert_eq!(quote_problem(r#"title: "a \" b""#), None);
+        assert_eq!(quote_problem("title: 'it''s'"), None);
+        assert_eq!(quote_problem("title: it's"), None);
+        assert_eq!(quote_problem(r#"  - "x" # note"#), None);
+        assert_eq!(
+            quote_problem(r#"  - title: "Quelle"#),
+            Some(QuoteProblem::Unclosed {
+                column: 12,
+                quote: '"'
+            })
+        );
+        assert_eq!(
+            quote_problem(r#"  - "Meta"#),
+            Some(QuoteProblem::Unclosed {
+                column: 5,
+                quote: '"'
+            })
+        );
+        assert_eq!(quote_problem(r#"  - url: "https://a.b/c""#), None);
+    }
+
+    #[test]
+    fn colons_tabs_and_indentation_in_an_editors_words() {
+        let e = parse::<Doc>(Path::new("a.md"), "title: Facebook: Widerspruch\n", 2).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "a.md:2:16: error: `: ` inside the value of `title`\n  hint: put the value in quotes: `title: \"Facebook: Widerspruch\"`"
+        );
+        let e = parse::<Doc>(Path::new("a.md"), "title: x\n  weight: 3\n", 2).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "a.md:3:1: error: `weight` is indented further than the line before\n  hint: keys of the same level start in the same column; indent only below a key that ends with `:`"
+        );
+        let e = parse::<serde_yaml::Value>(Path::new("a.md"), "tags:\n\t- a\n", 2).unwrap_err();
+        assert_eq!(
+            e.message,
+            "a tab in the indentation: YAML indents with spaces only"
+        );
+        assert_eq!(e.line, Some(3));
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Dated {
+        date: chrono::NaiveDate,
+    }
+
+    #[test]
+    fn a_date_names_its_format_and_what_was_found() {
+        let e = parse::<Dated>(Path::new("a.md"), "date: 29.11.2026\n", 5).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "a.md:5:7: error: `date: 29.11.2026` is not a date in the format YYYY-MM-DD\n  hint: write `date: 2026-11-29` (year-month-day)"
+        );
+        let e = parse::<Dated>(Path::new("a.md"), "date: \"Ende November\"\n", 1).unwrap_err();
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("write the date as year-month-day, e.g. `date: 2026-11-29`")
+        );
     }
 
     #[test]

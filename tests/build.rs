@@ -110,6 +110,29 @@ fn markdown_links_quotes_and_code() {
 }
 
 #[test]
+fn a_source_title_in_the_other_language_carries_its_lang() {
+    let f = Fixture::new("bilingual");
+    f.build().ok();
+    let link = r#"rel="noopener noreferrer" lang="de" hreflang="de">Datenschutzbehörde Sachsen-Anhalt</a>"#;
+    assert!(f.public("en/guides/facebook/index.html").contains(link));
+    // On the German page the title is in the page's language: no attribute.
+    let de = f.public("de/anleitungen/facebook/index.html");
+    assert!(
+        de.contains(r#"rel="noopener noreferrer">Datenschutzbehörde Sachsen-Anhalt</a>"#),
+        "{de}"
+    );
+    // Whatever reaches the attribute is a language tag.
+    let yaml = "content/guides/facebook.yaml";
+    let text = std::fs::read_to_string(f.root().join(yaml)).unwrap();
+    f.write(
+        yaml,
+        &text.replace("lang: de", "lang: \"de\\\" onmouseover=x\""),
+    );
+    f.build()
+        .fails_with("source `lang: de\" onmouseover=x` is not a language tag");
+}
+
+#[test]
 fn site_files_practise_the_ai_policy() {
     let f = Fixture::new("bilingual");
     f.build().ok();

@@ -323,6 +323,28 @@ fn an_outdated_translation_shows_a_notice_linking_the_original() {
 }
 
 #[test]
+fn an_outdated_section_translation_shows_the_notice_too() {
+    let f = Fixture::new("bilingual");
+    f.run(&["translations", "mark", "--all"]).ok();
+    edit(
+        &f,
+        "content/guides/_index.de.md",
+        "Alle Anleitungen.",
+        "Alle Anleitungen, nach Plattform geordnet.",
+    );
+    f.build().ok();
+    let en = f.public("en/guides/index.html");
+    assert!(
+        en.contains(r#"<p class="outdated-notice" role="note">This translation may be out of date: <a href="/de/anleitungen/">the German original</a> has changed since it was translated.</p>"#),
+        "{en}"
+    );
+    assert!(
+        !f.public("de/anleitungen/index.html")
+            .contains("outdated-notice")
+    );
+}
+
+#[test]
 fn the_preview_updates_the_notice_when_the_original_changes() {
     use optout::rebuild::Preview;
     let f = Fixture::new("bilingual");
@@ -404,6 +426,31 @@ fn an_overdue_guide_is_reported_with_its_days() {
 }
 
 #[test]
+fn a_broken_link_does_not_hide_the_editorial_findings() {
+    let f = Fixture::new("bilingual");
+    edit(
+        &f,
+        DE,
+        "Siehe [Instagram]",
+        "Siehe [Tiktok](tiktok.de.md) und [Instagram]",
+    );
+    let report = check::run(options(&f, "2027-03-04"));
+    let build: Vec<String> = of(&report, Class::Build);
+    assert!(
+        build.iter().any(|m| m.contains("tiktok.de.md")),
+        "the broken link is reported: {build:?}"
+    );
+    assert_eq!(
+        of(&report, Class::ReviewOverdue),
+        [
+            "content/guides/facebook.yaml:11:1: review overdue by 5 days: last verified 2026-11-29, due 2027-02-27 (every 90 days)"
+        ]
+    );
+    assert_eq!(of(&report, Class::DeadlinePassed).len(), 2);
+    assert!(report.errors() >= 1);
+}
+
+#[test]
 fn a_passed_deadline_needs_a_note_in_every_language() {
     let f = Fixture::new("bilingual");
     // The fixture's deadline (2025-05-26) has passed and neither text mentions it.
@@ -473,7 +520,7 @@ fn json_output_has_the_documented_schema() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(doc["ok"], true);
-    assert_eq!(doc["summary"]["warnings"], 2);
+    assert_eq!(doc["summary"]["warnings"], 4);
     assert_eq!(doc["summary"]["pages"]["de"], 6);
     assert_eq!(doc["summary"]["external_fetched"], false);
     let links = doc["external_links"].as_array().unwrap();
@@ -523,7 +570,7 @@ fn human_output_is_grouped_by_file_with_a_summary_and_no_colours_off_a_terminal(
     assert!(
         last.starts_with("Checked ")
             && last.ends_with("translations: 0 in step, 0 outdated, 4 not marked, 2 missing")
-            && last.contains(" ms: 2 warnings;"),
+            && last.contains(" ms: 4 warnings;"),
         "{last}"
     );
 }

@@ -161,8 +161,8 @@ fn broken_internal_link_and_anchor() {
         },
         &[
             "content/guides/instagram.de.md:6:7: error: link to content/guides/nope.de.md which does not exist",
-            "content/guides/instagram.de.md:8: error: link to guides/facebook.de.md#nirgends, but that page has no such heading",
-            "content/guides/instagram.de.md:8: error: link to #fehlt",
+            "content/guides/instagram.de.md:8:1: error: link to content/guides/facebook.de.md#nirgends, but that page has no such heading",
+            "content/guides/instagram.de.md:8:34: error: link to #fehlt",
         ],
     );
     assert!(

@@ -40,10 +40,10 @@ impl Paint {
     }
 }
 
-/// Whether stderr gets colours: a terminal, and `NO_COLOR` unset or empty (no-color.org).
+/// Whether stderr gets colours: as the CLI's [`Terminal`] decides (a terminal or
+/// `CLICOLOR_FORCE`, and never with `NO_COLOR`).
 pub fn colours_wanted() -> bool {
-    std::io::IsTerminal::is_terminal(&std::io::stderr())
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    Terminal::default().colour()
 }
 
 /// The findings grouped by file (a blank line and the file's name before each group; every

@@ -65,6 +65,8 @@ pub enum Class {
     TranslationOutdated,
     /// A `translation_of` that names no existing original.
     TranslationMark,
+    /// A page without its counterpart in another language.
+    TranslationMissing,
     /// A guide past its `next_review`.
     ReviewOverdue,
     /// An opt-out deadline in the past that the guide's text does not mention.
@@ -118,6 +120,8 @@ pub struct CheckReport {
     /// Whether the external links were fetched (`--external`).
     pub fetched: bool,
     pub millis: u128,
+    /// Drafts not checked (without `--drafts`), content-relative.
+    pub drafts_left_out: Vec<std::path::PathBuf>,
 }
 
 impl CheckReport {
@@ -173,8 +177,10 @@ pub fn run(options: CheckOptions) -> CheckReport {
     let start = Instant::now();
     let mut build = options.build.clone();
     build.strict = true;
-    let project = match Project::load(build) {
-        Ok(p) => p,
+    // A site whose Markdown has errors (a broken link) still gets its editorial findings: the
+    // editor sees everything to fix at once. Only a site without a graph stops here.
+    let (project, markdown_errors) = match Project::load_reporting(build) {
+        Ok(loaded) => loaded,
         Err(diags) => {
             let mut report = CheckReport::failed(diags);
             report.sort();
@@ -183,25 +189,38 @@ pub fn run(options: CheckOptions) -> CheckReport {
     };
     let mut report = CheckReport {
         pages_per_lang: project.pages_per_lang(),
+        drafts_left_out: project.drafts_left_out.clone(),
         ..CheckReport::default()
     };
-    // Templates, feeds and site files render as in `build`, into nowhere.
-    let rendered = match project.renderer() {
-        Ok(renderer) => renderer.render_set(
-            &project.outputs(),
-            &project.stored_bodies(),
-            &Discard::default(),
-        ),
-        Err(e) => e,
-    };
     report.add_build(project.warnings.all());
-    report.add_build(rendered);
+    if markdown_errors.has_errors() {
+        report.add_build(markdown_errors);
+    } else {
+        // Templates, feeds and site files render as in `build`, into nowhere.
+        let rendered = match project.renderer() {
+            Ok(renderer) => renderer.render_set(
+                &project.outputs(),
+                &project.stored_bodies(),
+                &Discard::default(),
+            ),
+            Err(e) => e,
+        };
+        report.add_build(rendered);
+    }
     crate::build::timing("check: build stages");
 
     let (drift, counts) = translations::findings(&project);
     report.translations = counts;
     report.add(Class::TranslationOutdated, drift.outdated);
     report.add(Class::TranslationMark, drift.marks);
+    // A missing file that pages link to is already a build error about that file: one finding.
+    let mut missing = drift.missing;
+    missing.0.retain(|m| {
+        !report.findings.iter().any(|f| {
+            f.class == Class::Build && f.diagnostic.is_error() && f.diagnostic.file == m.file
+        })
+    });
+    report.add(Class::TranslationMissing, missing);
     crate::build::timing("check: translations");
     let fresh = freshness::findings(&project, options.today);
     report.add(Class::ReviewOverdue, fresh.overdue);

@@ -135,6 +135,9 @@ pub struct Findings {
     pub outdated: Diagnostics,
     /// Marks that name a language without an original page.
     pub marks: Diagnostics,
+    /// Pages without a counterpart in a language. (One that pages link to is an error of the
+    /// build already: then `check` does not get here.)
+    pub missing: Diagnostics,
 }
 
 pub fn findings(project: &Project) -> (Findings, TranslationCounts) {
@@ -146,7 +149,10 @@ pub fn findings(project: &Project) -> (Findings, TranslationCounts) {
         match &row.status {
             Status::Ok { .. } => counts.in_step += 1,
             Status::Unmarked => counts.unmarked += 1,
-            Status::Missing => counts.missing += 1,
+            Status::Missing => {
+                counts.missing += 1;
+                found.missing.push(missing_translation(site, &row));
+            }
             Status::Outdated {
                 marked, changes, ..
             } => {
@@ -194,6 +200,28 @@ pub fn findings(project: &Project) -> (Findings, TranslationCounts) {
         }
     }
     (found, counts)
+}
+
+/// `content/guides/instagram.en.md: warning: instagram.en.md is missing …`.
+fn missing_translation(site: &Site, row: &Row) -> Diagnostic {
+    let file = Path::new(CONTENT_DIR).join(format!("{}.{}.md", row.page, row.lang));
+    let name = file
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Diagnostic::warning(
+        &file,
+        format!(
+            "{name} is missing: the {} site has no counterpart of {}",
+            site.config.language(&row.lang).name,
+            row.original_file.display()
+        ),
+    )
+    .hint(format!(
+        "create it (translate {}), or leave it out on purpose: readers in {} do not see this page",
+        row.original_file.display(),
+        site.config.language(&row.lang).name
+    ))
 }
 
 /// What `optout translations mark` did to one file.
@@ -288,10 +316,12 @@ fn page_target(
     let node = site.node(id);
     let original = from.unwrap_or_else(|| original_lang(site, &node.doc.key));
     if !site.config.is_language(original.as_str()) {
+        let langs: Vec<&str> = site.config.langs().map(Lang::as_str).collect();
         return Err(Diagnostic::error(
             "--from",
             format!("`{original}` is not a configured language"),
         )
+        .hint(format!("configured languages: {}", langs.join(", ")))
         .into());
     }
     if original == *node.lang() {

@@ -100,7 +100,10 @@ pub fn load_asset(root: &Path, source: &Path) -> Result<Asset, Diagnostic> {
     }
     let path = root.join(&display);
     let len = std::fs::metadata(&path)
-        .map_err(|e| Diagnostic::error(&display, format!("cannot read: {e}")))?
+        .map_err(|e| {
+            Diagnostic::error(&display, format!("cannot read: {e}"))
+                .hint("check that the file exists and that you may read it (permissions)")
+        })?
         .len();
     if len > 4 * MAX_FILE_BYTES {
         return Err(Diagnostic::error(
@@ -113,8 +116,10 @@ pub fn load_asset(root: &Path, source: &Path) -> Result<Asset, Diagnostic> {
         )
         .hint("compress the image (a screenshot as PNG or WebP is rarely over 1 MB)"));
     }
-    let bytes = std::fs::read(&path)
-        .map_err(|e| Diagnostic::error(&display, format!("cannot read: {e}")))?;
+    let bytes = std::fs::read(&path).map_err(|e| {
+        Diagnostic::error(&display, format!("cannot read: {e}"))
+            .hint("check that the file exists and that you may read it (permissions)")
+    })?;
     let size = if !is_image(source) {
         None
     } else if extension(source).as_deref() == Some("svg") {

@@ -297,6 +297,10 @@ pub struct Source {
     /// `None` for an undated source ("n.d."): better no date than an invented one.
     #[serde(default)]
     pub date: Option<SourceDate>,
+    /// The language of the title (and the page it cites), e.g. `en`: a title in another language
+    /// than the page gets `lang`, so screen readers pronounce it right (WCAG 3.1.2).
+    #[serde(default)]
+    pub lang: Option<String>,
 }
 
 /// The metadata of a page or section after merging and validation.
@@ -643,6 +647,17 @@ fn validate_guide(
                 .hint("sources must link a public page"),
             );
         }
+        if let Some(lang) = &source.lang
+            && !is_language_tag(lang)
+        {
+            diags.push(
+                error_at(
+                    "lang",
+                    format!("source `lang: {lang}` is not a language tag"),
+                )
+                .hint("use a tag like `de`, `en`, `fr` or `pt-BR`"),
+            );
+        }
     }
     Some(GuideMeta {
         platform,
@@ -658,6 +673,17 @@ fn validate_guide(
 
 /// An absolute web address: the site-wide URL policy ([`check_url`](crate::markdown::sanitize::check_url),
 /// the one Markdown links follow) and, stricter for front matter, `http(s)://` with a host.
+/// A BCP 47 language tag in its common shape: a 2-3 letter language, then subtags of 2-8
+/// letters or digits (`en`, `de-CH`, `pt-BR`, `zh-Hant`). It reaches a `lang` attribute.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let lang_ok = parts
+        .next()
+        .is_some_and(|l| (2..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_alphabetic()));
+    lang_ok
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 fn is_web_url(url: &str) -> bool {
     crate::markdown::sanitize::check_url(url).is_ok()
         && (url.starts_with("https://") || url.starts_with("http://"))

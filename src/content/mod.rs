@@ -141,10 +141,10 @@ pub fn classify(config: &Config, rel: &Path) -> Result<SourceKind, Diagnostic> {
     let dir = match rel.parent().map(|p| p.to_str()) {
         Some(Some(d)) => d.replace('\\', "/"),
         _ => {
-            return Err(Diagnostic::error(
-                &display,
-                "directory name is not valid UTF-8",
-            ));
+            return Err(
+                Diagnostic::error(&display, "directory name is not valid UTF-8")
+                    .hint("rename the folder using UTF-8 characters"),
+            );
         }
     };
     if let Some(stem) = file_name
@@ -292,6 +292,9 @@ pub struct Loaded {
     /// Errors that leave the documents whole (placeholders left, in `check`): the later stages
     /// still run, so their problems are reported with these. Not in `diags`.
     pub deferred: Diagnostics,
+    /// Drafts left out (without `--drafts`), content-relative: the CLI says how many, so a
+    /// page that does not appear is never a mystery.
+    pub drafts_left_out: Vec<PathBuf>,
 }
 
 /// Loads all documents and assets; drafts are left out unless `opts.drafts`. Documents that
@@ -313,9 +316,11 @@ pub fn load_all(root: &Path, config: &Config, opts: LoadOptions) -> (Loaded, Dia
         docs: Vec::with_capacity(results.len()),
         assets,
         deferred: Diagnostics::new(),
+        drafts_left_out: Vec::new(),
     };
-    for r in results {
+    for ((rel, _, _), r) in found.markdown.iter().zip(results) {
         match r {
+            Ok((None, _)) => loaded.drafts_left_out.push(rel.clone()),
             Ok((doc, notes)) => {
                 for d in notes.0 {
                     if d.is_error() {
@@ -387,7 +392,9 @@ pub fn reload(
     (loaded, diags)
 }
 
-/// One document as the site publishes it: `None` for a draft unless drafts are built.
+/// One document as the site publishes it: `None` for a draft unless drafts are built. A draft
+/// left out is left out of the reports too: its placeholders and warnings are reported with
+/// `--drafts`, which is when it is built.
 fn load_published(
     root: &Path,
     config: &Config,
@@ -397,8 +404,11 @@ fn load_published(
     opts: LoadOptions,
 ) -> Result<(Option<Document>, Diagnostics), Diagnostics> {
     let (doc, warnings) = load_document(root, config, rel, key, lang, opts)?;
-    let published = opts.drafts || !doc.meta.draft;
-    Ok((published.then_some(doc), warnings))
+    if opts.drafts || !doc.meta.draft {
+        Ok((Some(doc), warnings))
+    } else {
+        Ok((None, Diagnostics::new()))
+    }
 }
 
 fn orphan_metadata(key: &DocKey) -> Diagnostic {
@@ -415,8 +425,10 @@ fn orphan_metadata(key: &DocKey) -> Diagnostic {
 /// Reads a file under the site root with the size and UTF-8 checks every input gets.
 pub fn read_text(root: &Path, rel_to_root: &Path) -> Result<String, Diagnostic> {
     let path = root.join(rel_to_root);
-    let meta = std::fs::metadata(&path)
-        .map_err(|e| Diagnostic::error(rel_to_root, format!("cannot read: {e}")))?;
+    let meta = std::fs::metadata(&path).map_err(|e| {
+        Diagnostic::error(rel_to_root, format!("cannot read: {e}"))
+            .hint("check that the file exists and that you may read it (permissions)")
+    })?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(Diagnostic::error(
             rel_to_root,
@@ -428,8 +440,10 @@ pub fn read_text(root: &Path, rel_to_root: &Path) -> Result<String, Diagnostic> 
         )
         .hint("split it into several pages; large media belong in static/"));
     }
-    let bytes = std::fs::read(&path)
-        .map_err(|e| Diagnostic::error(rel_to_root, format!("cannot read: {e}")))?;
+    let bytes = std::fs::read(&path).map_err(|e| {
+        Diagnostic::error(rel_to_root, format!("cannot read: {e}"))
+            .hint("check that the file exists and that you may read it (permissions)")
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;

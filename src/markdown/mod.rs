@@ -56,7 +56,11 @@ pub struct AnchorLink {
     pub target: PathBuf,
     pub fragment: String,
     pub line: usize,
+    pub column: usize,
 }
+
+/// Line and column (1-based) of a link in its file.
+pub type Place = (usize, usize);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExternalLink {
@@ -85,7 +89,7 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
     let mut out = Rendered::default();
     let mut diags = Diagnostics::new();
     let mut events: Vec<Event> = Vec::new();
-    let mut same_page_anchors: Vec<(String, usize)> = Vec::new();
+    let mut same_page_anchors: Vec<(String, Place)> = Vec::new();
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
     let mut code: Option<(String, String)> = None;
     let mut html_block: Option<RawHtmlRun> = None;
@@ -303,15 +307,15 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
             None => events.push(event),
         }
     }
-    for (anchor, line) in same_page_anchors {
+    for (anchor, (line, column)) in same_page_anchors {
         if !out.heading_ids.contains(&anchor) {
             diags.push(
                 Diagnostic::error(
                     &file,
                     format!("link to #{anchor}, but this page has no such heading or id"),
                 )
-                .at_line(line)
-                .hint(known_anchors(&out.heading_ids)),
+                .at(line, column)
+                .hint(anchor_hint(&anchor, &out.heading_ids)),
             );
         }
     }
@@ -414,7 +418,7 @@ fn raw_html(
     run: &RawHtmlRun,
     ctx: &LinkContext,
     out: &mut Rendered,
-    same_page: &mut Vec<(String, usize)>,
+    same_page: &mut Vec<(String, Place)>,
     diags: &mut Diagnostics,
 ) -> String {
     if policy == RawHtml::Escape {
@@ -449,7 +453,7 @@ struct HtmlHooks<'r, 'c> {
     run: &'r RawHtmlRun,
     ctx: &'r LinkContext<'c>,
     out: &'r mut Rendered,
-    same_page: &'r mut Vec<(String, usize)>,
+    same_page: &'r mut Vec<(String, Place)>,
     diags: &'r mut Diagnostics,
     /// The `src` of the `<img>` being read.
     image: Option<ImageTarget>,
@@ -532,7 +536,7 @@ impl LinkContext<'_> {
         dest: &str,
         offset: usize,
         out: &mut Rendered,
-        same_page: &mut Vec<(String, usize)>,
+        same_page: &mut Vec<(String, Place)>,
         diags: &mut Diagnostics,
     ) -> Option<String> {
         if let Err(r) = sanitize::check_url(dest) {
@@ -541,7 +545,7 @@ impl LinkContext<'_> {
         }
         let site = self.site;
         let node = site.node(self.id);
-        let line = self.lines.line(offset);
+        let place = self.lines.line_column(&node.doc.body, offset);
         match links::classify_on(dest, Some(&site.config.base_url)) {
             LinkKind::Internal {
                 path,
@@ -555,22 +559,26 @@ impl LinkContext<'_> {
                 fragment,
                 content_root,
             } => match links::resolve(site, &node.doc.source, node.lang(), path, content_root) {
-                Ok(target) => Some(self.to_node(target, None, fragment, line, out, same_page)),
-                Err(reason) => {
-                    diags.push(self.error(offset, reason, "link to a source file: `@/section/page.md` (same language) or a relative `page.de.md`"));
+                Ok(target) => Some(self.to_node(target, None, fragment, place, out, same_page)),
+                Err(links::Unresolved::MissingTranslation(finding)) => {
+                    diags.push(finding);
+                    None
+                }
+                Err(links::Unresolved::Broken { message, hint }) => {
+                    diags.push(self.error(offset, message, &hint));
                     None
                 }
             },
             LinkKind::SamePage(anchor) => {
                 if !anchor.is_empty() {
-                    same_page.push((decode_fragment(anchor), line));
+                    same_page.push((decode_fragment(anchor), place));
                 }
                 None
             }
             LinkKind::External => {
                 out.external_links.push(ExternalLink {
                     url: dest.to_string(),
-                    line,
+                    line: place.0,
                 });
                 None
             }
@@ -614,14 +622,16 @@ impl LinkContext<'_> {
         fragment: Option<&str>,
         offset: usize,
         out: &mut Rendered,
-        same_page: &mut Vec<(String, usize)>,
+        same_page: &mut Vec<(String, Place)>,
         diags: &mut Diagnostics,
     ) -> Option<String> {
-        let line = self.lines.line(offset);
+        let place = self
+            .lines
+            .line_column(&self.site.node(self.id).doc.body, offset);
         match links::resolve_url(self.site, path) {
             Ok(found) => match found.target {
                 UrlTarget::Node(target) => {
-                    Some(self.to_node(target, query, fragment, line, out, same_page))
+                    Some(self.to_node(target, query, fragment, place, out, same_page))
                 }
                 UrlTarget::File => Some(with_suffix(
                     self.site.config.path_url(&found.path),
@@ -646,21 +656,22 @@ impl LinkContext<'_> {
         target: NodeId,
         query: Option<&str>,
         fragment: Option<&str>,
-        line: usize,
+        (line, column): Place,
         out: &mut Rendered,
-        same_page: &mut Vec<(String, usize)>,
+        same_page: &mut Vec<(String, Place)>,
     ) -> String {
         let target_node = self.site.node(target);
         out.link_targets.push(target_node.doc.source.clone());
         let fragment = fragment.filter(|f| !f.is_empty());
         if let Some(f) = fragment {
             if target == self.id {
-                same_page.push((decode_fragment(f), line));
+                same_page.push((decode_fragment(f), (line, column)));
             } else {
                 out.anchor_links.push(AnchorLink {
                     target: target_node.doc.source.clone(),
                     fragment: decode_fragment(f),
                     line,
+                    column,
                 });
             }
         }
@@ -874,6 +885,15 @@ fn looks_like_file(path: &str) -> bool {
     last.contains('.') && !last.ends_with(".html") && last != "." && last != ".."
 }
 
+/// "did you mean #schritt-fuer-schritt?" for a misspelt anchor, else the ids the page has.
+pub fn anchor_hint(anchor: &str, ids: &HashSet<String>) -> String {
+    let candidates: Vec<&str> = ids.iter().map(String::as_str).collect();
+    match crate::error::did_you_mean(anchor, &candidates) {
+        Some(best) => format!("did you mean #{best}? {}", known_anchors(ids)),
+        None => known_anchors(ids),
+    }
+}
+
 pub fn known_anchors(ids: &HashSet<String>) -> String {
     let mut ids: Vec<&String> = ids.iter().collect();
     ids.sort();
@@ -970,6 +990,7 @@ impl LineIndex {
         LineIndex { starts, first_line }
     }
 
+    #[cfg(test)]
     fn line(&self, offset: usize) -> usize {
         self.index(offset) + self.first_line
     }

@@ -65,7 +65,7 @@ impl Default for ServeOptions {
             port: 1111,
             debounce: Duration::from_millis(5),
             max_batch: Duration::from_millis(1000),
-            terminal: Terminal::Stderr,
+            terminal: Terminal::default(),
         }
     }
 }
@@ -226,8 +226,13 @@ pub fn start(options: ServeOptions) -> Result<ServerHandle, ServeError> {
         .set_nonblocking(true)
         .map_err(ServeError::Runtime)?;
     if !options.bind.is_loopback() {
+        let what = if options.drafts {
+            "the preview (drafts included)"
+        } else {
+            "the preview"
+        };
         options.terminal.line(format!(
-            "warning: listening on {} — the preview (drafts included) is reachable from other machines on the network\n  hint: leave out --bind to serve on 127.0.0.1 only",
+            "warning: listening on {} — {what} is reachable from other machines on the network\n  hint: leave out --bind to serve on 127.0.0.1 only",
             options.bind
         ));
     }
@@ -245,6 +250,7 @@ pub fn start(options: ServeOptions) -> Result<ServerHandle, ServeError> {
     };
     let started = Instant::now();
     let (initial, initial_errors) = state::build_fresh(&build_options);
+
     let shared = Arc::new(state::Shared::new(base_path));
     let mut rebuilder =
         state::Rebuilder::new(shared.clone(), build_options, options.terminal.clone());
@@ -284,6 +290,7 @@ pub fn start(options: ServeOptions) -> Result<ServerHandle, ServeError> {
     options
         .terminal
         .line(format!("Serving {} — press Ctrl+C to stop", handle.url()));
+
     Ok(handle)
 }
 

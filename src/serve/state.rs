@@ -144,6 +144,8 @@ pub(crate) struct Rebuilder {
     pending: Vec<PathBuf>,
     /// The warnings last printed, to say when they are unchanged instead of repeating them.
     last_warnings: Diagnostics,
+    /// How many drafts were left out when it was last said, to say it again when that changes.
+    last_drafts: usize,
 }
 
 impl Rebuilder {
@@ -155,6 +157,7 @@ impl Rebuilder {
             needs_fresh: false,
             pending: Vec::new(),
             last_warnings: Diagnostics::new(),
+            last_drafts: 0,
         }
     }
 
@@ -173,6 +176,7 @@ impl Rebuilder {
                 self.terminal
                     .line(pages_summary("Built", &pages, took.as_millis()));
                 self.report_warnings(&p.project.warnings.all());
+                self.report_drafts(&p.project.drafts_left_out);
             }
             None => {
                 self.terminal
@@ -309,6 +313,19 @@ impl Rebuilder {
             .line(rebuild_line(&summary, started.elapsed()));
         if let Some(p) = &st.preview {
             self.report_warnings(&p.project.warnings.all());
+            self.report_drafts(&p.project.drafts_left_out);
+        }
+    }
+
+    /// The drafts rule, said on start and again when a draft comes or goes (`optout new` while
+    /// the preview runs): a page that is not served is never a silent 404.
+    fn report_drafts(&mut self, drafts: &[PathBuf]) {
+        if drafts.len() == self.last_drafts {
+            return;
+        }
+        self.last_drafts = drafts.len();
+        if let Some(line) = crate::report::drafts_left_out(drafts.len()) {
+            self.terminal.line(line);
         }
     }
 

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use crate::config::Lang;
-use crate::content::DocKey;
+use crate::content::{CONTENT_DIR, DocKey};
+use crate::error::Diagnostic;
 use crate::site::{NodeId, Site};
 
 /// What a link destination in Markdown is.
@@ -219,6 +220,30 @@ pub fn join_url(page_url: &str, relative: &str) -> Option<String> {
     Some(out)
 }
 
+/// Why an internal link leads nowhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unresolved {
+    /// The page exists, but not in the link's language: one finding about the missing file
+    /// (the same diagnostic from every link to it, so it is reported once), never one error
+    /// per link.
+    MissingTranslation(Diagnostic),
+    /// Anything else, reported where the link is.
+    Broken { message: String, hint: String },
+}
+
+impl std::fmt::Display for Unresolved {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unresolved::MissingTranslation(d) => write!(f, "{}: {}", d.location(), d.message),
+            Unresolved::Broken { message, .. } => f.write_str(message),
+        }
+    }
+}
+
+/// How internal links are written, for hints.
+const LINK_SYNTAX: &str =
+    "link to a source file: `@/section/page.md` (same language) or a relative `page.de.md`";
+
 /// Resolves an internal link from the document at `from` (content-relative source path).
 /// `@/x/y.md` is the page in `lang`; `x/y.en.md` names the language itself.
 pub fn resolve(
@@ -227,13 +252,16 @@ pub fn resolve(
     lang: &Lang,
     path: &str,
     content_root: bool,
-) -> Result<NodeId, String> {
+) -> Result<NodeId, Unresolved> {
     let joined = if content_root {
         PathBuf::from(path)
     } else {
         from.parent().unwrap_or(Path::new("")).join(path)
     };
-    let normal = normalize(&joined).ok_or_else(|| format!("`{path}` points outside content/"))?;
+    let normal = normalize(&joined).ok_or_else(|| Unresolved::Broken {
+        message: format!("`{path}` points outside content/"),
+        hint: LINK_SYNTAX.into(),
+    })?;
     let file = normal.file_name().and_then(|f| f.to_str()).unwrap_or("");
     let stem = file.strip_suffix(".md").unwrap_or(file);
     let (name, target_lang) = match stem.rsplit_once('.') {
@@ -248,14 +276,100 @@ pub fn resolve(
         dir,
         name: name.to_string(),
     };
-    site.find(&key, &target_lang).ok_or_else(|| {
-        format!(
-            "link to {} which does not exist",
-            Path::new("content")
-                .join(key.source_path(&target_lang))
-                .display()
-        )
-    })
+    site.find(&key, &target_lang)
+        .ok_or_else(|| unresolved(site, &key, &target_lang, path, content_root))
+}
+
+/// Why `key` in `lang` is not there: a missing translation, or a name that is not in the site
+/// (with the closest name that is).
+fn unresolved(
+    site: &Site,
+    key: &DocKey,
+    lang: &Lang,
+    written: &str,
+    content_root: bool,
+) -> Unresolved {
+    let missing = Path::new(CONTENT_DIR).join(key.source_path(lang));
+    if let Some(original) = site
+        .config
+        .langs()
+        .find_map(|l| site.find(key, l))
+        .map(|id| site.node(id))
+    {
+        let language = &site.config.language(lang).name;
+        return Unresolved::MissingTranslation(
+            Diagnostic::error(
+                &missing,
+                format!(
+                    "{} is missing, and pages in {language} link to it",
+                    key.source_path(lang)
+                        .file_name()
+                        .map(|f| f.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                ),
+            )
+            .hint(format!(
+                "create it (translate {}), or restore it with `git checkout -- {}`, or remove the links to it",
+                original.doc.display_path().display(),
+                missing.display()
+            )),
+        );
+    }
+    let hint = match suggestion(site, key, lang) {
+        Some(better) => {
+            let file = written.rsplit('/').next().unwrap_or(written);
+            let prefix = &written[..written.len() - file.len()];
+            let (prefix, file) = if better.dir == key.dir {
+                (
+                    prefix.to_string(),
+                    file.replacen(&key.name, &better.name, 1),
+                )
+            } else {
+                let dir = if better.dir.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}/", better.dir)
+                };
+                (
+                    format!("@/{dir}"),
+                    file.replacen(&key.name, &better.name, 1),
+                )
+            };
+            let at = if content_root && better.dir == key.dir {
+                "@/"
+            } else {
+                ""
+            };
+            format!("did you mean `{at}{prefix}{file}`?")
+        }
+        None => LINK_SYNTAX.into(),
+    };
+    Unresolved::Broken {
+        message: format!("link to {} which does not exist", missing.display()),
+        hint,
+    }
+}
+
+/// The page in `lang` whose name is closest to `key`'s: in the same folder first, else the
+/// same name in another folder.
+fn suggestion(site: &Site, key: &DocKey, lang: &Lang) -> Option<DocKey> {
+    let in_lang = || {
+        site.nodes
+            .iter()
+            .filter(|n| n.lang() == lang)
+            .map(|n| &n.doc.key)
+    };
+    let names: Vec<&str> = in_lang()
+        .filter(|k| k.dir == key.dir)
+        .map(|k| k.name.as_str())
+        .collect();
+    if let Some(best) = crate::error::did_you_mean(&key.name, &names) {
+        return Some(DocKey {
+            dir: key.dir.clone(),
+            name: best.to_string(),
+        });
+    }
+    in_lang().find(|k| k.name == key.name).cloned()
 }
 
 /// Removes `.` and `..` without touching the file system; `None` if it climbs above the root.
