@@ -142,3 +142,12 @@ fn front_matter_lone_cr_inside_the_yaml() {
 fn metadata_merge_lone_cr_in_the_yaml_file() {
     harness::metadata_merge(b"---\ntitle: Facebook\n---\nText\n\xffplatform: facebook\noperator: Meta PlatfoRms Ireland Limited\naudience: ['ersonal, b \"Datenschutzbeh\xc3\xb6rde Sachsen-Anhalt\"\n    url: \"https://datenschutz.sachsen-anhalt.de/landesbeauftragte/pressemitteilungen/pm-lfd402-92024\"\n    date: 2025-orm: facebook\noperator\r \r(((((((((((((((((((((((((((((((((((((((((ps://www.faceboo]\nopt_out:\n  method: form\n  url: \"https://www.facebook.com/help/contact04g29\n");
 }
+
+/// Found by the `sanitize` target: a tag whose name holds a NUL (which the tokenizer reads as
+/// U+FFFD) is not found in the source, and the search cursor then moved one byte on, into
+/// `Ą`: the next refusal's offset fell inside a character and its column was lost.
+#[test]
+fn sanitize_a_nul_in_a_tag_name_keeps_offsets_on_characters() {
+    let input: &[u8] = b"\xc4\x84able><c\x01\x00\x00\x00\x00\x00\x00A\napble><c\x01\x00\x00aptyon><tr><t` sce><ti0-01>x</time>";
+    harness::sanitize(input);
+}

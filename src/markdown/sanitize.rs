@@ -235,8 +235,13 @@ impl TokenSink for PolicySink<'_, '_> {
             Token::TagToken(tag) => {
                 let name: &str = &tag.name;
                 let at = self.find_tag(st.cursor, name, tag.kind == TagKind::EndTag);
-                // `at` is a `<` (one byte) or the end of the input: `at + 1` is a char boundary.
-                st.cursor = (at + 1).min(self.src.len());
+                // Past the tag's `<` (one byte, so a char boundary). When the search found no
+                // `<` (the tokenizer's name differs from the source: a NUL in it is U+FFFD),
+                // `at` is where the search started, which may be just before a multi-byte
+                // character: stay there.
+                if self.src.as_bytes().get(at) == Some(&b'<') {
+                    st.cursor = at + 1;
+                }
                 match tag.kind {
                     TagKind::StartTag => {
                         let mut hook = self.url_hook.borrow_mut();
