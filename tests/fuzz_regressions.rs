@@ -151,3 +151,38 @@ fn sanitize_a_nul_in_a_tag_name_keeps_offsets_on_characters() {
     let input: &[u8] = b"\xc4\x84able><c\x01\x00\x00\x00\x00\x00\x00A\napble><c\x01\x00\x00aptyon><tr><t` sce><ti0-01>x</time>";
     harness::sanitize(input);
 }
+
+/// Found by the `sanitize` target, in the harness: `<portal>` in an SVG file is an SVG element
+/// with an unknown name, inert in a file a browser reads as XML; the invariant counted it as
+/// HTML. While looking at it: an SVG could set a link's target by animation
+/// (`<set attributeName="href" to="javascript:…">`), which the SVG check now refuses.
+#[test]
+fn sanitize_html_element_names_in_an_svg_are_inert_and_href_animation_is_refused() {
+    harness::sanitize(b"/sv\"g v\"g E><u><portal /nm>p><R\x18\x18\x18\x18\x18\x18\x18/&/t>d</tr><ko/t>d</main/tabar\x06\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdytime=2026-0d</tr></tabl2-01>e>");
+    let svg = optout::markdown::sanitize::check_svg(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><a><set attributeName=\"href\" to=\"javascript:alert(1)\"/><text>x</text></a></svg>",
+    );
+    assert_eq!(svg.refusals.len(), 1, "{:?}", svg.refusals);
+}
+
+/// Found by the `front_matter` target (a timeout): 3.8 KB of `{{{{ &a :{{{{…` in a front matter
+/// took 0.65 s, and the YAML scanner's work grows with the square of the nesting (40,000 levels
+/// of `[`: 3 s; the 8 MB a file may have: hours). Flow nesting over 128 levels is now refused
+/// before the YAML parser runs.
+#[test]
+fn front_matter_deep_flow_nesting_is_refused_at_once() {
+    let input = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz/regressions/front_matter/timeout-4576cdd22532f2949d87c4958d7136b79bfbf404"),
+    )
+    .unwrap();
+    let start = std::time::Instant::now();
+    harness::front_matter(&input);
+    let deep = format!("---\ntitle: x\ntags: {}\n---\n", "[".repeat(1_000_000));
+    harness::front_matter(deep.as_bytes());
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+}

@@ -497,7 +497,7 @@ fn ten_thousand_levels_of_yaml_are_an_error() {
             f.write("content/guides/b.de.md", "---\ntitle: B\n---\nx\n");
         },
         &[
-            "content/guides/a.de.md:3:",
+            "content/guides/a.de.md:3:135: error: `[` and `{` nested more than 128 levels deep",
             "content/guides/b.yaml:1:",
             "2 errors — nothing was written",
         ],
