@@ -87,6 +87,9 @@ pub struct Staging {
     dir: tempfile::TempDir,
     target: PathBuf,
     counted: Discard,
+    /// A lock on the staging directory while this build writes it, so that another build's
+    /// cleanup of leftovers passes it by; the system drops it when the process dies.
+    _in_use: Option<std::fs::File>,
 }
 
 impl Staging {
@@ -104,10 +107,14 @@ impl Staging {
         let dir = tempfile::Builder::new()
             .prefix(&format!(".{name}.new-"))
             .tempdir_in(parent)?;
+        let in_use = std::fs::File::open(dir.path())
+            .ok()
+            .filter(|f| f.try_lock().is_ok());
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
             counted: Discard::default(),
+            _in_use: in_use,
         })
     }
 
@@ -149,8 +156,8 @@ impl Sink for Staging {
 }
 
 /// Staging and old trees of builds that were killed (`kill -9`, power loss) before they could
-/// clean up: `.public.new-*` and `.public.old-*` beside the output directory. A build that is
-/// still writing one would lose it and fail with an error; `public/` itself is never touched.
+/// clean up: `.public.new-*` and `.public.old-*` beside the output directory. A staging
+/// directory another running build holds locked is left alone; `public/` is never touched.
 fn remove_leftovers(parent: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
@@ -159,8 +166,13 @@ fn remove_leftovers(parent: &Path, name: &str) {
     for entry in entries.flatten() {
         let file_name = entry.file_name();
         let file_name = file_name.to_string_lossy();
+        let in_use = || {
+            std::fs::File::open(entry.path())
+                .is_ok_and(|f| matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock)))
+        };
         if prefixes.iter().any(|p| file_name.starts_with(p.as_str()))
             && entry.file_type().is_ok_and(|t| t.is_dir())
+            && !in_use()
         {
             let _ = std::fs::remove_dir_all(entry.path());
         }
@@ -263,6 +275,19 @@ mod tests {
         staging.commit().unwrap();
         assert_eq!(std::fs::read(out.join("de/index.html")).unwrap(), b"neu");
         assert_eq!(names(tmp.path()), [".other.new-x", "public"]);
+    }
+
+    #[test]
+    fn a_running_build_keeps_its_staging_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let first = Staging::new(&out).unwrap();
+        first.put("a.html", b"erste".to_vec()).unwrap();
+        let second = Staging::new(&out).unwrap();
+        second.put("a.html", b"zweite".to_vec()).unwrap();
+        first.commit().unwrap();
+        second.commit().unwrap();
+        assert_eq!(std::fs::read(out.join("a.html")).unwrap(), b"zweite");
     }
 
     #[test]
