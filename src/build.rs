@@ -247,9 +247,10 @@ impl Project {
             ))
             .into());
         }
-        let clashes = crate::search::check_paths(&site);
+        let mut clashes = crate::search::check_paths(&site);
+        clashes.extend(case_collisions(&site, &theme));
         if clashes.has_errors() {
-            return Err(clashes);
+            return Err(clashes.sorted());
         }
         timing("load, graph");
         Ok(Project {
@@ -434,6 +435,53 @@ impl Bodies for StreamedBodies<'_> {
         let mut all = self.facts.lock().unwrap_or_else(|p| p.into_inner());
         all.insert(source, facts);
     }
+}
+
+/// Output paths that differ only in case (`/de/Alt/` and `/de/alt/`, `static/Logo.png` and
+/// `static/logo.png`) are one file on case-insensitive file systems and hosts (macOS, Windows,
+/// several object stores): one would silently replace the other, depending on upload order.
+fn case_collisions(site: &Site, theme: &Theme) -> Diagnostics {
+    let mut outputs = site_outputs(site, &theme.assets);
+    outputs.sort();
+    let mut first: HashMap<String, (String, PathBuf)> = HashMap::new();
+    let mut diags = Diagnostics::new();
+    for output in outputs {
+        let path = output.path(site);
+        let source = match &output {
+            Output::Page(id) | Output::Alias(_, id) => site.node(*id).doc.display_path(),
+            Output::Static(p) => theme
+                .static_files
+                .get(p)
+                .cloned()
+                .unwrap_or_else(|| Path::new(layout::SITE_STATIC).join(p)),
+            Output::Asset(p) => site
+                .assets
+                .iter()
+                .find(|a| &a.path == p)
+                .map_or_else(|| PathBuf::from(p), |a| a.file.display_path()),
+            _ => PathBuf::from(layout::CONFIG_FILE),
+        };
+        match first.entry(path.to_lowercase()) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert((path, source));
+            }
+            std::collections::hash_map::Entry::Occupied(o) if o.get().0 != path => {
+                let (other_path, other_source) = o.get();
+                diags.push(
+                    Diagnostic::error(
+                        &source,
+                        format!(
+                            "`{path}` and `{other_path}` (from {}) differ only in case: on case-insensitive hosts and file systems they are one file, and one would replace the other",
+                            other_source.display()
+                        ),
+                    )
+                    .hint("spell both the same, or rename one; URLs are best all lowercase"),
+                );
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {}
+        }
+    }
+    diags
 }
 
 /// `optout build`: everything, written atomically; nothing is written when there is an error.

@@ -1,7 +1,7 @@
 //! HTML escaping: the one function every stage uses for text that reaches HTML or XML
 //! (templates' autoescape, feeds and sitemap, code blocks, heading ids, the preview's error page).
 
-/// `s` with `&<>"'` escaped, safe in element content and in quoted attribute values.
+/// `s` with `&<>"'` escaped (and NUL replaced), safe in element content and in quoted attribute values.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 16);
     escape_html_into(s, &mut out);
@@ -20,6 +20,9 @@ pub fn escape_html_into(s: &str, out: &mut String) {
             b'>' => "&gt;",
             b'"' => "&quot;",
             b'\'' => "&#39;",
+            // What a browser reads a NUL as (HTML and CommonMark replace it); a page with raw NULs
+            // is invalid, and some tools cut text at the first one.
+            b'\0' => "\u{FFFD}",
             _ => continue,
         };
         // The special characters are ASCII, so `i` is always a char boundary.
@@ -41,5 +44,6 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;Straße &amp; &#39;Ü&#39;&lt;/a&gt;"
         );
         assert_eq!(escape_html("»Anführung«"), "»Anführung«");
+        assert_eq!(escape_html("a\0b"), "a\u{FFFD}b");
     }
 }

@@ -87,6 +87,9 @@ pub struct Staging {
     dir: tempfile::TempDir,
     target: PathBuf,
     counted: Discard,
+    /// A lock on the staging directory while this build writes it, so that another build's
+    /// cleanup of leftovers passes it by; the system drops it when the process dies.
+    _in_use: Option<std::fs::File>,
 }
 
 impl Staging {
@@ -100,13 +103,18 @@ impl Staging {
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or("public");
+        remove_leftovers(parent, name);
         let dir = tempfile::Builder::new()
             .prefix(&format!(".{name}.new-"))
             .tempdir_in(parent)?;
+        let in_use = std::fs::File::open(dir.path())
+            .ok()
+            .filter(|f| f.try_lock().is_ok());
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
             counted: Discard::default(),
+            _in_use: in_use,
         })
     }
 
@@ -147,29 +155,71 @@ impl Sink for Staging {
     }
 }
 
+/// Staging and old trees of builds that were killed (`kill -9`, power loss) before they could
+/// clean up: `.public.new-*` and `.public.old-*` beside the output directory. A staging
+/// directory another running build holds locked is left alone; `public/` is never touched.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [format!(".{name}.new-"), format!(".{name}.old-")];
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        let in_use = || {
+            std::fs::File::open(entry.path())
+                .is_ok_and(|f| matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock)))
+        };
+        if prefixes.iter().any(|p| file_name.starts_with(p.as_str()))
+            && entry.file_type().is_ok_and(|t| t.is_dir())
+            && !in_use()
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Puts the staged tree in place of `dir`. Where the system can swap two directories in one
+/// step (Linux, macOS), there is no moment without a complete `dir`, even if the process is
+/// killed in between; elsewhere the old tree is moved aside first, which leaves a window of two
+/// renames.
 fn swap_in(staged: &Path, dir: &Path) -> io::Result<()> {
+    if !dir.exists() {
+        return std::fs::rename(staged, dir);
+    }
+    #[cfg(any(target_os = "linux", target_os = "macos"))]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, staged, CWD, dir, RenameFlags::EXCHANGE) {
+            Ok(()) => {
+                // `staged` now holds the previous tree.
+                let _ = std::fs::remove_dir_all(staged);
+                return Ok(());
+            }
+            // File systems without the exchange (some network and FUSE ones) take the
+            // two-rename path below.
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
     let parent = dir
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("public");
-    if dir.exists() {
-        let old = tempfile::Builder::new()
-            .prefix(&format!(".{name}.old-"))
-            .tempdir_in(parent)?
-            .keep();
-        // rename() onto an existing directory fails, so move the old tree aside first.
-        std::fs::remove_dir(&old)?;
-        std::fs::rename(dir, &old)?;
-        if let Err(e) = std::fs::rename(staged, dir) {
-            let _ = std::fs::rename(&old, dir);
-            let _ = std::fs::remove_dir_all(staged);
-            return Err(e);
-        }
-        let _ = std::fs::remove_dir_all(&old);
-    } else {
-        std::fs::rename(staged, dir)?;
+    let old = tempfile::Builder::new()
+        .prefix(&format!(".{name}.old-"))
+        .tempdir_in(parent)?
+        .keep();
+    // rename() onto an existing directory fails, so move the old tree aside first.
+    std::fs::remove_dir(&old)?;
+    std::fs::rename(dir, &old)?;
+    if let Err(e) = std::fs::rename(staged, dir) {
+        let _ = std::fs::rename(&old, dir);
+        let _ = std::fs::remove_dir_all(staged);
+        return Err(e);
     }
+    let _ = std::fs::remove_dir_all(&old);
     Ok(())
 }
 
@@ -197,6 +247,47 @@ mod tests {
         assert!(!out.join("old").exists());
         let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no staging directories left behind");
+    }
+
+    #[test]
+    fn leftovers_of_killed_builds_are_removed_and_the_swap_keeps_a_complete_tree() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        std::fs::create_dir_all(out.join("de")).unwrap();
+        std::fs::write(out.join("de/index.html"), "alt").unwrap();
+        for stray in [".public.new-abc/de", ".public.old-def"] {
+            std::fs::create_dir_all(tmp.path().join(stray)).unwrap();
+        }
+        std::fs::create_dir_all(tmp.path().join(".other.new-x")).unwrap();
+        let staging = Staging::new(&out).unwrap();
+        let names = |dir: &Path| -> Vec<String> {
+            let mut v: Vec<String> = std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        };
+        let present = names(tmp.path());
+        assert_eq!(present.len(), 3, "{present:?}");
+        assert!(present.contains(&".other.new-x".to_string()), "not ours");
+        staging.put("de/index.html", b"neu".to_vec()).unwrap();
+        staging.commit().unwrap();
+        assert_eq!(std::fs::read(out.join("de/index.html")).unwrap(), b"neu");
+        assert_eq!(names(tmp.path()), [".other.new-x", "public"]);
+    }
+
+    #[test]
+    fn a_running_build_keeps_its_staging_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let first = Staging::new(&out).unwrap();
+        first.put("a.html", b"erste".to_vec()).unwrap();
+        let second = Staging::new(&out).unwrap();
+        second.put("a.html", b"zweite".to_vec()).unwrap();
+        first.commit().unwrap();
+        second.commit().unwrap();
+        assert_eq!(std::fs::read(out.join("a.html")).unwrap(), b"zweite");
     }
 
     #[test]

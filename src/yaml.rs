@@ -13,6 +13,21 @@ pub fn parse<T: DeserializeOwned>(
     text: &str,
     first_line: usize,
 ) -> Result<T, Diagnostic> {
+    // Windows editors save a byte order mark; in site.yaml it would be read as part of the
+    // first key.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(at) = lone_cr(text) {
+        return Err(lone_cr_error(file, text, at, first_line));
+    }
+    if let Some(at) = flow_too_deep(text) {
+        let (line, column) = line_column(text, at, first_line);
+        return Err(Diagnostic::error(
+            file,
+            format!("`[` and `{{` nested more than {MAX_FLOW_DEPTH} levels deep"),
+        )
+        .at(line, column)
+        .hint("metadata needs a few levels at most; write the value out flat"));
+    }
     serde_yaml::from_str(text).map_err(|e| {
         let diag = yaml_error(file, &e, first_line);
         explain(diag, text, first_line)
@@ -249,6 +264,75 @@ fn quote_problem(line: &str) -> Option<QuoteProblem> {
     })
 }
 
+/// Deeper flow collections (`[`, `{`) are refused before the YAML parser sees them: its scanner
+/// does work for every open level at every token, so 40,000 levels took 3 s and the 8 MB a file
+/// may hold would take hours (found by the `front_matter` fuzz target). serde_yaml refuses more
+/// than 128 levels anyway, only after scanning all of them.
+const MAX_FLOW_DEPTH: usize = 128;
+
+/// The byte offset of the bracket that opens level [`MAX_FLOW_DEPTH`] + 1, skipping quoted
+/// strings and comments. Brackets inside plain text count too, which can only make a text with
+/// over a hundred `[` in a row an error.
+fn flow_too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    let mut previous = '\n';
+    let mut chars = text.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if comment {
+            comment = c != '\n';
+        } else if let Some(q) = quote {
+            if q == '"' && c == '\\' {
+                chars.next();
+            } else if c == q {
+                quote = None;
+            }
+        } else {
+            match c {
+                '"' | '\'' => quote = Some(c),
+                '#' if previous.is_whitespace() => comment = true,
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some(i);
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        previous = c;
+    }
+    None
+}
+
+/// Line (LF-counted, shifted by `first_line`) and column (in characters) of a byte offset.
+fn line_column(text: &str, at: usize, first_line: usize) -> (usize, usize) {
+    let before = &text[..at];
+    let line = before.matches('\n').count() + first_line;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// The byte offset of the first carriage return that is not part of a CRLF.
+fn lone_cr(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (0..bytes.len()).find(|&i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+}
+
+/// YAML reads a lone CR as a line break, every other stage (and this file's line numbers) only
+/// LF: the two would disagree on every line after it, so it is an error where it stands.
+fn lone_cr_error(file: &Path, text: &str, at: usize, first_line: usize) -> Diagnostic {
+    let (line, column) = line_column(text, at, first_line);
+    Diagnostic::error(
+        file,
+        "a lone carriage return (CR, classic Mac OS) ends a line here; optout reads LF and CRLF line endings",
+    )
+    .at(line, column)
+    .hint("save the file with LF (Unix) or CRLF (Windows) line endings")
+}
+
 /// Turns a serde_yaml error into a diagnostic: location shifted into the file, the message stripped
 /// of serde_yaml's own " at line X column Y", and a hint (with "did you mean" for unknown keys).
 pub fn yaml_error(file: &Path, err: &serde_yaml::Error, first_line: usize) -> Diagnostic {
@@ -389,6 +473,34 @@ mod tests {
     fn syntax_error_has_line() {
         let e = parse::<Doc>(Path::new("a.md"), "title: [x\n", 2).unwrap_err();
         assert!(e.line.is_some());
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_refused_before_parsing() {
+        let deep = format!(
+            "title: x\ntags: {}{}\n",
+            "[".repeat(40_000),
+            "]".repeat(40_000)
+        );
+        let start = std::time::Instant::now();
+        let e = parse::<Doc>(Path::new("a.md"), &deep, 2).unwrap_err();
+        assert!(start.elapsed().as_millis() < 500, "{:?}", start.elapsed());
+        assert_eq!((e.line, e.column), (Some(3), Some(135)));
+        assert!(
+            e.message.contains("nested more than 128 levels"),
+            "{}",
+            e.message
+        );
+        // Brackets in quotes and comments are text.
+        let quoted = format!("title: \"{}\" # {}\n", "[".repeat(200), "{".repeat(200));
+        assert!(parse::<Doc>(Path::new("a.md"), &quoted, 1).is_ok());
+    }
+
+    #[test]
+    fn lone_cr_is_located_by_lf_lines() {
+        let e = parse::<Doc>(Path::new("a.md"), "title: x\r\nweight: 1\n# a\rb\n", 2).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(4), Some(4)));
+        assert!(e.message.contains("lone carriage return"), "{}", e.message);
     }
 
     #[test]

@@ -19,6 +19,15 @@ pub fn split<'a>(file: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
+    if first.trim_end_matches('\n').contains('\r') && !first.ends_with("\r\n") {
+        // Classic Mac OS line endings: to every tool here the whole file is one line.
+        return Err(Diagnostic::error(
+            file,
+            "the lines end with a lone carriage return (CR, classic Mac OS); optout reads LF and CRLF line endings",
+        )
+        .at(1, 1)
+        .hint("save the file with LF (Unix) or CRLF (Windows) line endings"));
+    }
     if first.trim_end() != "---" {
         let what = if text.trim().is_empty() {
             "the file is empty"
@@ -72,6 +81,14 @@ mod tests {
         let s = split(Path::new("a.md"), "\u{feff}---\r\ntitle: x\r\n---\r\nBody").unwrap();
         assert_eq!(s.yaml, "title: x\r\n");
         assert_eq!(s.body, "Body");
+    }
+
+    #[test]
+    fn lone_cr_line_endings_are_named() {
+        let e = split(Path::new("a.md"), "---\rtitle: x\r---\rBody\r").unwrap_err();
+        assert!(e.message.contains("lone carriage return"), "{}", e.message);
+        // CRLF, and a CR inside a later line, are fine.
+        assert!(split(Path::new("a.md"), "---\r\ntitle: x\r\n---\r\nA\rB").is_ok());
     }
 
     #[test]

@@ -476,6 +476,19 @@ pub fn validate(
             )),
         );
     }
+    if let Some(template) = &raw.template
+        && (template.starts_with(['/', '\\'])
+            || template
+                .split(['/', '\\'])
+                .any(|part| part == ".." || part == "."))
+    {
+        // Templates are looked up by name among those the theme registered, so this could not
+        // read a file anyway; say so instead of suggesting to create `templates/../x`.
+        diags.push(
+            error_at("template", format!("template `{template}` leaves templates/"))
+                .hint("name a template file inside templates/ or the theme's templates/, e.g. `page.html`"),
+        );
+    }
     for alias in raw.aliases.iter().flatten() {
         if !alias.starts_with('/')
             || alias.contains("..")

@@ -465,7 +465,37 @@ pub fn load_document(
 ) -> Result<(Document, Diagnostics), Diagnostics> {
     let display = Path::new(CONTENT_DIR).join(rel);
     let text = read_text(root, &display)?;
-    let split = front_matter::split(&display, &text)?;
+    let neutral_display = Path::new(CONTENT_DIR).join(key.neutral_path());
+    let neutral_source = if root.join(&neutral_display).is_file() {
+        Some(read_text(root, &neutral_display)?)
+    } else {
+        None
+    };
+    parse_document(
+        config,
+        rel,
+        key,
+        lang,
+        &text,
+        neutral_source.as_deref(),
+        opts,
+    )
+}
+
+/// The part of [`load_document`] after reading: a Markdown file's text and the text of its
+/// language-neutral `.yaml` (if there is one) to a [`Document`]. Public so that the fuzz
+/// targets drive exactly the loader `build` uses, without a file system.
+pub fn parse_document(
+    config: &Config,
+    rel: &Path,
+    key: &DocKey,
+    lang: &Lang,
+    text: &str,
+    neutral_source: Option<&str>,
+    opts: LoadOptions,
+) -> Result<(Document, Diagnostics), Diagnostics> {
+    let display = Path::new(CONTENT_DIR).join(rel);
+    let split = front_matter::split(&display, text)?;
     let md_text = MetaText {
         file: &display,
         text: split.yaml,
@@ -474,12 +504,7 @@ pub fn load_document(
     let md_raw = parse_raw(&md_text)?;
 
     let neutral_display = Path::new(CONTENT_DIR).join(key.neutral_path());
-    let neutral_source = if root.join(&neutral_display).is_file() {
-        Some(read_text(root, &neutral_display)?)
-    } else {
-        None
-    };
-    let neutral_text = neutral_source.as_deref().map(|t| MetaText {
+    let neutral_text = neutral_source.map(|t| MetaText {
         file: &neutral_display,
         text: t,
         first_line: 1,
@@ -500,8 +525,8 @@ pub fn load_document(
     }
     let page_meta = meta::validate(merged, kind, &texts, config.review_every_days)?;
 
-    let mut notes = placeholders(&display, &text, opts.strict);
-    if let Some(t) = &neutral_source {
+    let mut notes = placeholders(&display, text, opts.strict);
+    if let Some(t) = neutral_source {
         notes.extend(placeholders(&neutral_display, t, opts.strict));
     }
     let doc = Document {

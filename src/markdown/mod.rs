@@ -9,7 +9,7 @@
 pub mod highlight;
 pub mod sanitize;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -94,6 +94,7 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
     let mut code: Option<(String, String)> = None;
     let mut html_block: Option<RawHtmlRun> = None;
     let mut headings: Vec<(u8, String, String)> = Vec::new();
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
     let mut passed_raw_html = false;
     // A Markdown image being read: its target and the events of its alt text.
     let mut image: Option<PendingImage> = None;
@@ -110,7 +111,9 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
     for (event, range) in Parser::new_ext(&doc.body, options()).into_offset_iter() {
         if let Some((_, text)) = &mut code {
             match event {
-                Event::Text(t) => text.push_str(&t),
+                // CommonMark replaces NUL with U+FFFD everywhere; pulldown-cmark leaves it in
+                // code, and the highlighter would pass it through.
+                Event::Text(t) => text.push_str(&t.replace('\0', "\u{FFFD}")),
                 Event::End(TagEnd::CodeBlock) => {
                     let (lang, text) = code.take().unwrap_or_default();
                     code_blocks.push(events.len());
@@ -161,6 +164,16 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
                 continue;
             }
             Event::Start(Tag::Heading { level, id, .. }) => {
+                if let Some(custom) = id.as_deref().filter(|i| i.chars().any(char::is_control)) {
+                    diags.push(ctx.error(
+                        range.start,
+                        format!(
+                            "heading id `{}` contains a control character",
+                            custom.escape_debug()
+                        ),
+                        "write the id with letters, digits, `-` and `_`: `## Schritte {#schritte}`",
+                    ));
+                }
                 heading = Some((level, id.map(|s| s.to_string()), Vec::new()));
                 continue;
             }
@@ -170,6 +183,7 @@ pub fn render(site: &Site, id: NodeId, highlighter: &Highlighter) -> (Rendered, 
                     let id = unique_id(
                         custom_id.unwrap_or_else(|| crate::slug::heading_id(&title)),
                         &out.heading_ids,
+                        &mut next_suffix,
                     );
                     out.heading_ids.insert(id.clone());
                     let n = level as u8;
@@ -340,10 +354,20 @@ pub struct ImageTarget {
 /// Defence in depth for a body that carried raw HTML: the whole body goes through the sanitizer,
 /// except highlighted code blocks, which are HTML we built from escaped text and by far the
 /// largest part of most pages; they stand in as markers and are put back afterwards.
+///
+/// The markers carry a random number: an editor who writes a marker's text (in a `title`, say)
+/// would otherwise decide where a code block's HTML lands, even inside an attribute, and break
+/// the page around it. The number never reaches the output, so the bytes stay reproducible.
 fn defend_body(mut events: Vec<Event>, code_blocks: &[usize], body_len: usize) -> String {
+    let nonce = {
+        use std::hash::{BuildHasher, Hasher};
+        std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish()
+    };
     let mut code_html = Vec::with_capacity(code_blocks.len());
     for (n, &i) in code_blocks.iter().enumerate() {
-        let marker = Event::Html(CowStr::from(code_marker(n)));
+        let marker = Event::Html(CowStr::from(code_marker(nonce, n)));
         code_html.push(std::mem::replace(&mut events[i], marker));
     }
     let mut html = String::with_capacity(body_len * 3 / 2);
@@ -351,15 +375,16 @@ fn defend_body(mut events: Vec<Event>, code_blocks: &[usize], body_len: usize) -
     let mut clean = sanitize::defend(&html);
     for (n, code) in code_html.into_iter().enumerate() {
         if let Event::Html(code) = code {
-            clean = clean.replacen(&code_marker(n), &code, 1);
+            clean = clean.replacen(&code_marker(nonce, n), &code, 1);
         }
     }
     clean
 }
 
-/// A placeholder the sanitizer keeps as text: private-use characters around a number.
-fn code_marker(n: usize) -> String {
-    format!("\u{E000}optout-code-{n}\u{E001}")
+/// A placeholder the sanitizer keeps as text: private-use characters around a number no editor
+/// can know.
+fn code_marker(nonce: u64, n: usize) -> String {
+    format!("\u{E000}optout-code-{nonce:016x}-{n}\u{E001}")
 }
 
 /// Consecutive raw HTML from the Markdown source, with where each piece came from: a block of
@@ -903,7 +928,11 @@ fn plain_text(events: &[Event]) -> String {
     s.trim().to_string()
 }
 
-fn unique_id(base: String, taken: &HashSet<String>) -> String {
+fn unique_id(
+    base: String,
+    taken: &HashSet<String>,
+    next_suffix: &mut HashMap<String, usize>,
+) -> String {
     let base = if base.is_empty() {
         "section".to_string()
     } else {
@@ -912,10 +941,17 @@ fn unique_id(base: String, taken: &HashSet<String>) -> String {
     if !taken.contains(&base) {
         return base;
     }
-    (1..)
-        .map(|i| format!("{base}-{i}"))
-        .find(|c| !taken.contains(c))
-        .unwrap_or(base)
+    // Each base remembers the first suffix not tried yet: the suffixes below it are taken for
+    // good, so the result is the same as counting from 1, without counting from 1 again for the
+    // hundredth `## Beispiel` (which made a page of many equal headings quadratic).
+    let suffix = next_suffix.entry(base.clone()).or_insert(1);
+    loop {
+        let candidate = format!("{base}-{suffix}");
+        *suffix += 1;
+        if !taken.contains(&candidate) {
+            return candidate;
+        }
+    }
 }
 
 /// Nests headings h2–h4 into a tree; deeper levels attach to the nearest shallower heading.
@@ -1011,7 +1047,13 @@ mod tests {
     fn unique_ids_get_suffixes() {
         let mut taken = HashSet::new();
         taken.insert("a".to_string());
-        assert_eq!(unique_id("a".into(), &taken), "a-1");
+        let mut next = HashMap::new();
+        assert_eq!(unique_id("a".into(), &taken, &mut next), "a-1");
+        taken.insert("a-1".to_string());
+        taken.insert("a-3".to_string());
+        assert_eq!(unique_id("a".into(), &taken, &mut next), "a-2");
+        taken.insert("a-2".to_string());
+        assert_eq!(unique_id("a".into(), &taken, &mut next), "a-4");
     }
 
     #[test]

@@ -235,8 +235,13 @@ impl TokenSink for PolicySink<'_, '_> {
             Token::TagToken(tag) => {
                 let name: &str = &tag.name;
                 let at = self.find_tag(st.cursor, name, tag.kind == TagKind::EndTag);
-                // `at` is a `<` (one byte) or the end of the input: `at + 1` is a char boundary.
-                st.cursor = (at + 1).min(self.src.len());
+                // Past the tag's `<` (one byte, so a char boundary). When the search found no
+                // `<` (the tokenizer's name differs from the source: a NUL in it is U+FFFD),
+                // `at` is where the search started, which may be just before a multi-byte
+                // character: stay there.
+                if self.src.as_bytes().get(at) == Some(&b'<') {
+                    st.cursor = at + 1;
+                }
                 match tag.kind {
                     TagKind::StartTag => {
                         let mut hook = self.url_hook.borrow_mut();
@@ -437,6 +442,20 @@ pub fn check_svg(text: &str) -> SvgCheck {
                     hint: "export the drawing again as plain SVG (Inkscape: \"Optimized SVG\"), or as PNG".into(),
                 });
             }
+            // `<set attributeName="href" to="javascript:…">` changes a link after every check
+            // of the link itself: animating a link target is refused outright.
+            let animates_href = tag.attrs.iter().any(|a| {
+                &*a.name.local == "attributename"
+                    && a.value.trim().to_ascii_lowercase().ends_with("href")
+            });
+            if animates_href {
+                check.refusals.push(Refusal {
+                    message: format!(
+                        "the SVG's `<{name}>` animates a link target, which can run code"
+                    ),
+                    hint: "remove the animation, or export the drawing again as PNG".into(),
+                });
+            }
             for attr in &tag.attrs {
                 let attr_name: &str = &attr.name.local;
                 let href = attr_name == "href" || attr_name.ends_with(":href");
@@ -622,6 +641,8 @@ mod tests {
             "<svg onload=\"alert(1)\"></svg>",
             "<svg><a xlink:href=\"javascript:alert(1)\">x</a></svg>",
             "<svg><foreignObject><p>x</p></foreignObject></svg>",
+            "<svg><a><set attributeName=\"href\" to=\"javascript:alert(1)\"/>x</a></svg>",
+            "<svg><a><animate attributeName=\"xlink:href\" values=\"#a;javascript:alert(1)\"/>x</a></svg>",
         ] {
             assert_eq!(check_svg(bad).refusals.len(), 1, "{bad}");
         }

@@ -223,7 +223,7 @@ fn load_i18n(
 fn escape_into(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     if !text
         .bytes()
-        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | b'\0'))
     {
         return out.write_all(text.as_bytes());
     }
