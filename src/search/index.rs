@@ -12,14 +12,14 @@
 //! over entries, weighted by where the word is (title, heading, text) and by the kind of page
 //! (a guide above a glossary mention), computed here so the client only adds them up.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::extract::PageText;
-use super::words::{Analyzer, compound_parts, fold_into, tokens};
+use super::words::{Analyzer, compound_parts, fold, fold_into, hyphen_pairs, tokens};
 
 /// Sections a page is split into at most; later headings count for the last one.
 pub const SECTIONS_PER_PAGE: usize = 64;
@@ -208,10 +208,23 @@ pub fn build(pages: &[IndexedPage<'_>], analyzer: &Analyzer, layout: Layout) -> 
             .collect();
         shard_postings[bucket(stem, layout.shards)].insert(stem, flat);
     }
+    // Hyphenated pairs ("opt out") in the shard of their first word, only where there are any.
+    let mut shard_pairs: Vec<BTreeSet<String>> = vec![BTreeSet::new(); layout.shards];
+    for pair in site_hyphen_pairs(pages, analyzer) {
+        let first = pair.split(' ').next().unwrap_or_default();
+        shard_pairs[bucket(first, layout.shards)].insert(pair);
+    }
     let shards: Vec<String> = shard_forms
         .iter()
         .zip(&shard_postings)
-        .map(|(f, p)| to_json(&json!({"f": f, "p": p})))
+        .zip(&shard_pairs)
+        .map(|((f, p), h)| {
+            if h.is_empty() {
+                to_json(&json!({"f": f, "p": p}))
+            } else {
+                to_json(&json!({"f": f, "p": p, "h": h}))
+            }
+        })
         .collect();
     let excerpts: Vec<String> = pages
         .chunks(layout.pages_per_excerpt_file)
@@ -232,6 +245,34 @@ pub fn build(pages: &[IndexedPage<'_>], analyzer: &Analyzer, layout: Layout) -> 
         version,
         forms,
     }
+}
+
+/// Every pair of indexed words the site writes joined by a hyphen, folded: `opt-out` → `opt out`.
+fn site_hyphen_pairs(pages: &[IndexedPage<'_>], analyzer: &Analyzer) -> Set<String> {
+    pages
+        .par_iter()
+        .map(|page| {
+            let mut pairs = Set::default();
+            let texts = [page.title, page.description].into_iter().chain(
+                page.text
+                    .sections
+                    .iter()
+                    .flat_map(|s| [s.heading.as_str(), s.text.as_str()]),
+            );
+            for text in texts {
+                for (first, second) in hyphen_pairs(text) {
+                    let (first, second) = (fold(first), fold(second));
+                    if analyzer.indexes(&first) && analyzer.indexes(&second) {
+                        pairs.insert(format!("{first} {second}"));
+                    }
+                }
+            }
+            pairs
+        })
+        .reduce(Set::default, |mut all, page| {
+            all.extend(page);
+            all
+        })
 }
 
 /// The number of `stem`, given on first sight.
@@ -395,6 +436,35 @@ mod tests {
             "{text}"
         );
         assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), value);
+    }
+
+    #[test]
+    fn hyphenated_pairs_of_indexed_words_sit_in_the_shard_of_their_first_word() {
+        use super::super::extract::Section;
+        let text = PageText {
+            sections: vec![Section {
+                text: "Use the opt-out form, or e-mail them.".into(),
+                ..Section::default()
+            }],
+        };
+        let page = IndexedPage {
+            title: "Slack: workspace-wide opt-out",
+            description: "",
+            section: "",
+            url: "/en/slack/".into(),
+            boost: 1.0,
+            text: &text,
+        };
+        let layout = Layout::for_pages(1);
+        let index = build(&[page], &Analyzer::for_lang("en"), layout);
+        let shard: Value =
+            serde_json::from_str(&index.shards[bucket("opt", layout.shards)]).unwrap();
+        assert_eq!(shard["h"], json!(["opt out"]), "{shard}");
+        let shard: Value =
+            serde_json::from_str(&index.shards[bucket("workspace", layout.shards)]).unwrap();
+        assert_eq!(shard["h"], json!(["workspace wide"]), "{shard}");
+        // `e` is too short to be indexed: no pair.
+        assert!(index.shards.iter().all(|s| !s.contains("e mail")));
     }
 
     #[test]

@@ -19,6 +19,27 @@ pub fn tokens(text: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
+/// The words on either side of each hyphen between two words: `opt-out` gives (`opt`, `out`),
+/// `KI-Trainings` (`KI`, `Trainings`). The client reads two query words that the site writes as
+/// one hyphenated word as one concept: "opt out" should not count twice against "LinkedIn".
+pub fn hyphen_pairs(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    text.match_indices(['-', '\u{2011}'])
+        .filter_map(move |(i, hyphen)| {
+            let before = &text[..i];
+            let after = &text[i + hyphen.len()..];
+            let start = before
+                .char_indices()
+                .rev()
+                .find(|(_, c)| !c.is_alphanumeric())
+                .map_or(0, |(j, c)| j + c.len_utf8());
+            let end = after
+                .find(|c: char| !c.is_alphanumeric())
+                .unwrap_or(after.len());
+            let (first, second) = (&before[start..], &after[..end]);
+            (!first.is_empty() && !second.is_empty()).then_some((first, second))
+        })
+}
+
 /// Lower case, with `ä ö ü ß` written `ae oe ue ss`: `Löschung` and `Loeschung` are both
 /// `loeschung`, `Straße` and `Strasse` both `strasse`.
 pub fn fold(word: &str) -> String {
@@ -209,6 +230,21 @@ mod tests {
     fn tokens_split_at_hyphens_and_punctuation() {
         let words: Vec<&str> = tokens("KI-Trainings, „Widerspruch“ (Art. 21)!").collect();
         assert_eq!(words, ["KI", "Trainings", "Widerspruch", "Art", "21"]);
+    }
+
+    #[test]
+    fn hyphen_pairs_are_the_words_beside_each_hyphen() {
+        let pairs: Vec<(&str, &str)> =
+            hyphen_pairs("Opt-out, KI-Trainings-Daten - und E‑Mail; -x y-").collect();
+        assert_eq!(
+            pairs,
+            [
+                ("Opt", "out"),
+                ("KI", "Trainings"),
+                ("Trainings", "Daten"),
+                ("E", "Mail")
+            ]
+        );
     }
 
     #[test]

@@ -39,7 +39,8 @@ const QUERIES = {
     ['Unternehmensseiten', '/de/unternehmen/unternehmensseiten/'],
   ],
   en: [
-    ['LinkedIn opt out', '/en/guides/linkedin/', 'the Slack guide has "opt-out" in its title and wins'],
+    ['LinkedIn opt out', '/en/guides/linkedin/'],
+    ['opt-out Slack', '/en/guides/slack/'],
     ['object Facebook', '/en/guides/facebook/'],
     ['Instagram objection', '/en/guides/instagram/'],
     // An inflection the site does not use meets the stem of "object".

@@ -74,11 +74,25 @@ export class Index {
    */
   async search(query, limit = 8) {
     const words = [...new Set(tokens(query).map(fold))].filter((w) => [...w].length >= 2 || /^\d+$/.test(w));
+    // Words the site writes hyphenated ("opt out" as in "opt-out") are one concept: they share a
+    // group, which counts as one word, so two halves of one term do not outweigh a name.
     const known = [];
+    let previous = null;
     for (const word of words) {
       const found = await this.stems(word);
-      if (found.stems.size) known.push(found);
+      if (!found.stems.size) {
+        previous = null;
+        continue;
+      }
+      const pairs = previous ? (await this.shard(previous.word)).h ?? [] : [];
+      found.word = word;
+      found.group = pairs.includes(`${previous?.word} ${word}`) ? previous.group : known.length ? known.at(-1).group + 1 : 0;
+      known.push(found);
+      previous = found;
     }
+    const groups = known.length ? known.at(-1).group + 1 : 0;
+    const size = new Array(groups).fill(0);
+    for (const k of known) size[k.group] += 1;
     const pages = new Map();
     for (const [j, { stems }] of known.entries()) {
       const best = new Map();
@@ -101,7 +115,11 @@ export class Index {
     const ranked = [...pages.values()]
       // A word counts by its best section, and a quarter of the rest: a page about it all along
       // beats one mention under a matching heading.
-      .map((p) => ({ ...p, matched: p.best.filter((s) => s > 0).length, score: p.best.reduce((a, b, j) => a + b + (p.sum[j] - b) / 4, 0) }))
+      .map((p) => ({
+        ...p,
+        matched: p.best.reduce((a, b, j) => a + (b > 0 ? 1 / size[known[j].group] : 0), 0),
+        score: p.best.reduce((a, b, j) => a + (b + (p.sum[j] - b) / 4) / size[known[j].group], 0),
+      }))
       .sort((a, b) => b.matched - a.matched || b.score - a.score || a.page - b.page);
     const forms = new Set(known.flatMap((k) => [...k.forms]));
     const meta = await this.meta();
