@@ -16,8 +16,8 @@ pub fn parse<T: DeserializeOwned>(
     // Windows editors save a byte order mark; in site.yaml it would be read as part of the
     // first key.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if let Some(at) = lone_cr(text) {
-        return Err(lone_cr_error(file, text, at, first_line));
+    if let Some(at) = stray_line_break(text) {
+        return Err(stray_line_break_error(file, text, at, first_line));
     }
     if let Some(at) = flow_too_deep(text) {
         let (line, column) = line_column(text, at, first_line);
@@ -315,22 +315,42 @@ fn line_column(text: &str, at: usize, first_line: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// The byte offset of the first carriage return that is not part of a CRLF.
-fn lone_cr(text: &str) -> Option<usize> {
+/// The byte offset of the first line break YAML sees and the other stages do not: a carriage
+/// return that is not part of a CRLF, or NEL, LINE SEPARATOR or PARAGRAPH SEPARATOR (YAML 1.1
+/// line breaks; word processors paste them invisibly).
+fn stray_line_break(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
-    (0..bytes.len()).find(|&i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+    text.char_indices()
+        .find(|&(i, c)| match c {
+            '\r' => bytes.get(i + 1) != Some(&b'\n'),
+            '\u{85}' | '\u{2028}' | '\u{2029}' => true,
+            _ => false,
+        })
+        .map(|(i, _)| i)
 }
 
-/// YAML reads a lone CR as a line break, every other stage (and this file's line numbers) only
-/// LF: the two would disagree on every line after it, so it is an error where it stands.
-fn lone_cr_error(file: &Path, text: &str, at: usize, first_line: usize) -> Diagnostic {
+/// YAML reads such a character as a line break, every other stage (and this file's line numbers)
+/// only LF: the two would disagree on every line after it, so it is an error where it stands.
+fn stray_line_break_error(file: &Path, text: &str, at: usize, first_line: usize) -> Diagnostic {
     let (line, column) = line_column(text, at, first_line);
-    Diagnostic::error(
-        file,
-        "a lone carriage return (CR, classic Mac OS) ends a line here; optout reads LF and CRLF line endings",
-    )
-    .at(line, column)
-    .hint("save the file with LF (Unix) or CRLF (Windows) line endings")
+    let diag = if text[at..].starts_with('\r') {
+        Diagnostic::error(
+            file,
+            "a lone carriage return (CR, classic Mac OS) ends a line here; optout reads LF and CRLF line endings",
+        )
+        .hint("save the file with LF (Unix) or CRLF (Windows) line endings")
+    } else {
+        let c = text[at..].chars().next().unwrap_or(' ');
+        Diagnostic::error(
+            file,
+            format!(
+                "an invisible line break character (U+{:04X}) stands here; YAML would end the line at it, optout does not",
+                c as u32
+            ),
+        )
+        .hint("delete it (it often comes with text pasted from a word processor) or use a normal line break")
+    };
+    diag.at(line, column)
 }
 
 /// Turns a serde_yaml error into a diagnostic: location shifted into the file, the message stripped
@@ -494,6 +514,21 @@ mod tests {
         // Brackets in quotes and comments are text.
         let quoted = format!("title: \"{}\" # {}\n", "[".repeat(200), "{".repeat(200));
         assert!(parse::<Doc>(Path::new("a.md"), &quoted, 1).is_ok());
+    }
+
+    #[test]
+    fn unicode_line_separators_are_errors_where_they_stand() {
+        for c in ['\u{85}', '\u{2028}', '\u{2029}'] {
+            let text = format!("title: x\nmenu: a{c} - b\nweight: [1,\n");
+            let e = parse::<Doc>(Path::new("site.yaml"), &text, 1).unwrap_err();
+            assert_eq!(
+                (e.line, e.column),
+                (Some(2), Some(8)),
+                "{c:?}: {}",
+                e.message
+            );
+            assert!(e.message.contains("invisible line break"), "{}", e.message);
+        }
     }
 
     #[test]

@@ -186,3 +186,17 @@ fn front_matter_deep_flow_nesting_is_refused_at_once() {
         start.elapsed()
     );
 }
+
+/// Found by the `site_config` target: a PARAGRAPH SEPARATOR (U+2029) inside `site.yaml`. YAML
+/// counts it (like NEL and LINE SEPARATOR) as a line break, every other stage only LF, so an
+/// error pointed at line 71 of a 69-line file. These characters are now an error where they stand.
+#[test]
+fn site_config_a_unicode_paragraph_separator_is_located_where_it_stands() {
+    let input = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz/regressions/site_config/crash-d726d2f604a74950039600f8403229977a495b53"),
+    )
+    .unwrap();
+    harness::site_config(&input);
+    harness::site_config("base_url: https://example.org/\nmenu: a\u{2028} - b\n[".as_bytes());
+}
