@@ -102,40 +102,60 @@ pub struct LangIndex {
 type Map<K, V> = HashMap<K, V, ahash::RandomState>;
 type Set<K> = HashSet<K, ahash::RandomState>;
 
+/// One entry as (entry number, numbered forms with their weighted counts), before stemming.
+type FormEntry = (usize, Vec<(u32, f32)>);
+
 /// One entry as (entry number, numbered stems with their weight, length in weighted words).
 type StemmedEntry = (usize, Vec<(u32, f32)>, f32);
 
-/// The words of one entry before stemming: folded form → weighted count.
-type EntryForms = Map<String, f32>;
-
 pub fn build(pages: &[IndexedPage<'_>], analyzer: &Analyzer, layout: Layout) -> LangIndex {
-    // 1. Every page's entries as folded forms with their weights.
-    let forms_per_page: Vec<Vec<(usize, EntryForms)>> = pages
-        .par_iter()
+    // 1. Every page's entries as numbered forms (folded words) with their weights. Chunks of
+    //    pages number their forms on their own, in parallel, and are merged here: each word
+    //    allocated once per chunk, not once per entry, which kept a 2 × 10,000 page site's
+    //    index at hundreds of MB.
+    let chunks: Vec<ChunkForms> = pages
+        .par_chunks(PAGES_PER_CHUNK)
         .enumerate()
-        .map(|(p, page)| entry_forms(p, page, analyzer))
+        .map(|(c, chunk)| chunk_forms(c * PAGES_PER_CHUNK, chunk, analyzer))
         .collect();
-    // 2. Each distinct form once: its stem and, in German, its parts. Stems are numbered.
-    let mut distinct: Set<&str> = Set::default();
-    for page in &forms_per_page {
-        for (_, forms) in page {
-            distinct.extend(forms.keys().map(String::as_str));
+    let mut form_ids: Map<String, u32> = Map::default();
+    let mut distinct: Vec<String> = Vec::new();
+    let mut entry_forms: Vec<Vec<FormEntry>> = Vec::with_capacity(chunks.len());
+    for chunk in chunks {
+        let global: Vec<u32> = chunk
+            .forms
+            .into_iter()
+            .map(|form| {
+                let next = distinct.len() as u32;
+                *form_ids.entry(form).or_insert_with_key(|form| {
+                    distinct.push(form.clone());
+                    next
+                })
+            })
+            .collect();
+        let mut entries = chunk.entries;
+        for (_, forms) in &mut entries {
+            for (form, _) in forms.iter_mut() {
+                *form = global[*form as usize];
+            }
         }
+        entry_forms.push(entries);
     }
+    drop(form_ids);
+    // 2. Each distinct form once: its stem and, in German, its parts. Stems are numbered.
     let known: Set<&str> = distinct
         .iter()
+        .map(String::as_str)
         .filter(|f| f.chars().count() >= 4 && f.chars().all(char::is_alphabetic))
-        .copied()
         .collect();
-    let distinct: Vec<&str> = distinct.into_iter().collect();
     let analysed: Vec<Analysed> = distinct
         .par_iter()
-        .map(|&form| analyse(form, analyzer, &known))
+        .map(|form| analyse(form, analyzer, &known))
         .collect();
     let mut stem_ids: Map<&str, u32> = Map::default();
     let mut stems: Vec<&str> = Vec::new();
-    let mut form_terms: Map<&str, (u32, Vec<u32>)> = Map::default();
-    for (form, a) in distinct.iter().zip(&analysed) {
+    let mut form_terms: Vec<(u32, Vec<u32>)> = Vec::with_capacity(distinct.len());
+    for a in &analysed {
         let own = intern(&a.stem, &mut stem_ids, &mut stems);
         let parts: Vec<u32> = a
             .parts
@@ -143,17 +163,17 @@ pub fn build(pages: &[IndexedPage<'_>], analyzer: &Analyzer, layout: Layout) -> 
             .map(|(_, part_stem)| intern(part_stem, &mut stem_ids, &mut stems))
             .filter(|&id| id != own)
             .collect();
-        form_terms.insert(form, (own, parts));
+        form_terms.push((own, parts));
     }
     // 3. Entries as numbered stems with their weight; document frequencies.
-    let entries: Vec<StemmedEntry> = forms_per_page
+    let entries: Vec<StemmedEntry> = entry_forms
         .par_iter()
-        .flat_map_iter(|page| page.iter())
+        .flat_map_iter(|chunk| chunk.iter())
         .map(|(id, forms)| {
             let mut terms: Map<u32, f32> = Map::default();
             let mut length = 0.0;
-            for (form, &weight) in forms {
-                let (own, parts) = &form_terms[form.as_str()];
+            for &(form, weight) in forms {
+                let (own, parts) = &form_terms[form as usize];
                 *terms.entry(*own).or_default() += weight;
                 length += weight;
                 for part in parts {
@@ -163,6 +183,7 @@ pub fn build(pages: &[IndexedPage<'_>], analyzer: &Analyzer, layout: Layout) -> 
             (*id, terms.into_iter().collect(), length)
         })
         .collect();
+    drop(entry_forms);
     let mut df = vec![0u32; stems.len()];
     for (_, terms, _) in &entries {
         for (stem, _) in terms {
@@ -194,7 +215,7 @@ pub fn build(pages: &[IndexedPage<'_>], analyzer: &Analyzer, layout: Layout) -> 
     // 5. Forms and postings into their shards.
     let mut shard_forms: Vec<BTreeMap<&str, &str>> = vec![BTreeMap::new(); layout.shards];
     for (form, a) in distinct.iter().zip(&analysed) {
-        shard_forms[bucket(form, layout.shards)].insert(form, &a.stem);
+        shard_forms[bucket(form, layout.shards)].insert(form.as_str(), &a.stem);
         for (part, part_stem) in &a.parts {
             shard_forms[bucket(part, layout.shards)].insert(part, part_stem);
         }
@@ -215,7 +236,7 @@ pub fn build(pages: &[IndexedPage<'_>], analyzer: &Analyzer, layout: Layout) -> 
         shard_pairs[bucket(first, layout.shards)].insert(pair);
     }
     let shards: Vec<String> = shard_forms
-        .iter()
+        .par_iter()
         .zip(&shard_postings)
         .zip(&shard_pairs)
         .map(|((f, p), h)| {
@@ -227,7 +248,7 @@ pub fn build(pages: &[IndexedPage<'_>], analyzer: &Analyzer, layout: Layout) -> 
         })
         .collect();
     let excerpts: Vec<String> = pages
-        .chunks(layout.pages_per_excerpt_file)
+        .par_chunks(layout.pages_per_excerpt_file)
         .map(|chunk| to_json(&Value::Array(chunk.iter().map(excerpt).collect())))
         .collect();
     let mut hash = Sha256::new();
@@ -307,40 +328,105 @@ fn analyse(form: &str, analyzer: &Analyzer, known: &Set<&str>) -> Analysed {
     }
 }
 
-/// The entries of page `p`: its title entry and one per section.
-fn entry_forms(p: usize, page: &IndexedPage<'_>, analyzer: &Analyzer) -> Vec<(usize, EntryForms)> {
+/// Pages whose words are numbered together before the numbers are merged for the language.
+const PAGES_PER_CHUNK: usize = 128;
+
+/// The entries of a run of pages, their forms numbered within the run.
+struct ChunkForms {
+    /// The run's forms; a form's number is its place here.
+    forms: Vec<String>,
+    /// (entry number, numbered forms with their weighted counts).
+    entries: Vec<FormEntry>,
+}
+
+/// The number [`FormNumbers`] gives a word that is not indexed.
+const NOT_INDEXED: u32 = u32::MAX;
+
+/// Numbers the folded forms of a run of pages.
+#[derive(Default)]
+struct FormNumbers {
+    ids: Map<String, u32>,
+    forms: Vec<String>,
+    /// The fold buffer, reused for every word.
+    folded: String,
+}
+
+/// The entries of the pages `chunk`, the first of which is page `first`.
+fn chunk_forms(first: usize, chunk: &[IndexedPage<'_>], analyzer: &Analyzer) -> ChunkForms {
+    let mut numbers = FormNumbers::default();
+    let mut entries = Vec::new();
+    for (i, page) in chunk.iter().enumerate() {
+        for (entry, weights) in entry_forms(first + i, page, analyzer, &mut numbers) {
+            entries.push((entry, weights.into_iter().collect()));
+        }
+    }
+    ChunkForms {
+        forms: numbers.forms,
+        entries,
+    }
+}
+
+/// The entries of page `p`: its title entry and one per section, as numbered forms.
+fn entry_forms(
+    p: usize,
+    page: &IndexedPage<'_>,
+    analyzer: &Analyzer,
+    numbers: &mut FormNumbers,
+) -> Vec<(usize, Map<u32, f32>)> {
     let base = p * SECTIONS_PER_PAGE;
-    let mut title = EntryForms::default();
-    add_words(&mut title, page.title, TITLE_WEIGHT, analyzer);
-    add_words(&mut title, page.description, TEXT_WEIGHT, analyzer);
+    let mut title = Map::default();
+    add_words(&mut title, page.title, TITLE_WEIGHT, analyzer, numbers);
+    add_words(&mut title, page.description, TEXT_WEIGHT, analyzer, numbers);
     let mut out = vec![(base + TITLE_ENTRY, title)];
     for (i, section) in page.text.sections.iter().enumerate() {
         let slot = i.min(TITLE_ENTRY - 1);
         if slot < i {
             // Past the last slot: the text counts for the last section.
             if let Some((_, last)) = out.last_mut() {
-                add_words(last, &section.heading, HEADING_WEIGHT, analyzer);
-                add_words(last, &section.text, TEXT_WEIGHT, analyzer);
+                add_words(last, &section.heading, HEADING_WEIGHT, analyzer, numbers);
+                add_words(last, &section.text, TEXT_WEIGHT, analyzer, numbers);
             }
             continue;
         }
-        let mut forms = EntryForms::default();
-        add_words(&mut forms, &section.heading, HEADING_WEIGHT, analyzer);
-        add_words(&mut forms, &section.text, TEXT_WEIGHT, analyzer);
+        let mut forms = Map::default();
+        add_words(
+            &mut forms,
+            &section.heading,
+            HEADING_WEIGHT,
+            analyzer,
+            numbers,
+        );
+        add_words(&mut forms, &section.text, TEXT_WEIGHT, analyzer, numbers);
         out.push((base + slot, forms));
     }
     out
 }
 
-fn add_words(forms: &mut EntryForms, text: &str, weight: f32, analyzer: &Analyzer) {
-    let mut folded = String::new();
+fn add_words(
+    forms: &mut Map<u32, f32>,
+    text: &str,
+    weight: f32,
+    analyzer: &Analyzer,
+    numbers: &mut FormNumbers,
+) {
     for word in tokens(text) {
-        fold_into(word, &mut folded);
-        if let Some(count) = forms.get_mut(folded.as_str()) {
-            *count += weight;
-        } else if analyzer.indexes(&folded) {
-            forms.insert(folded.clone(), weight);
-        }
+        fold_into(word, &mut numbers.folded);
+        let id = match numbers.ids.get(numbers.folded.as_str()) {
+            Some(&NOT_INDEXED) => continue,
+            Some(&id) => id,
+            None if analyzer.indexes(&numbers.folded) => {
+                let id = numbers.forms.len() as u32;
+                numbers.forms.push(numbers.folded.clone());
+                numbers.ids.insert(numbers.folded.clone(), id);
+                id
+            }
+            None => {
+                // A stop word or a single letter, remembered so it is judged once.
+                numbers.ids.insert(numbers.folded.clone(), NOT_INDEXED);
+                continue;
+            }
+        };
+        *forms.entry(id).or_default() += weight;
     }
 }
 

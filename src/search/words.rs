@@ -51,6 +51,11 @@ pub fn fold(word: &str) -> String {
 /// [`fold`] into `out` (cleared first), so indexing a page allocates per new word only.
 pub fn fold_into(word: &str, out: &mut String) {
     out.clear();
+    if word.is_ascii() {
+        // Most words of both languages: lower case byte by byte, no Unicode tables.
+        out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        return;
+    }
     for c in word.chars().flat_map(char::to_lowercase) {
         match c {
             'ä' => out.push_str("ae"),
@@ -65,7 +70,8 @@ pub fn fold_into(word: &str, out: &mut String) {
 /// How one language's words are reduced to what the index stores.
 pub struct Analyzer {
     stemmer: Option<Stemmer>,
-    stop: &'static [&'static str],
+    /// Sorted, for a binary search per word.
+    stop: Vec<&'static str>,
     /// The language writes compounds as one word (German): index them by their parts too.
     compounds: bool,
 }
@@ -96,7 +102,7 @@ impl Analyzer {
         };
         Analyzer {
             stemmer: algorithm.map(Stemmer::create),
-            stop,
+            stop: sorted_stop_words(stop),
             compounds: base == "de",
         }
     }
@@ -105,7 +111,7 @@ impl Analyzer {
     pub fn indexes(&self, folded: &str) -> bool {
         let short =
             folded.chars().count() < MIN_WORD_CHARS && !folded.chars().all(|c| c.is_ascii_digit());
-        !short && !self.stop.contains(&folded)
+        !short && self.stop.binary_search(&folded).is_err()
     }
 
     /// The stem of a folded word: `widerspruchs` → `widerspruch`, `objected` → `object`.
@@ -120,6 +126,13 @@ impl Analyzer {
     pub fn splits_compounds(&self) -> bool {
         self.compounds
     }
+}
+
+fn sorted_stop_words(words: &[&'static str]) -> Vec<&'static str> {
+    let mut sorted = words.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    sorted
 }
 
 /// Letters a German compound puts between its parts (Fugenelemente): `Widerspruch·s·formular`.
