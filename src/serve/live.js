@@ -126,7 +126,7 @@
     var head = el('div', 'optout-overlay-head');
     var n = list.length;
     head.appendChild(el('strong', null, n + (n === 1 ? ' error' : ' errors')));
-    head.appendChild(el('span', null, ' — the page shows the last version that built. Fix the file and save.'));
+    head.appendChild(el('span', null, 'The page shows the last version that built. Fix the file and save.'));
     var close = el('button', 'optout-overlay-close', '×');
     close.type = 'button';
     close.setAttribute('aria-label', 'Hide');
