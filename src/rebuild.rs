@@ -154,6 +154,10 @@ pub struct Preview {
     views: Arc<SharedViews>,
     /// A previous update failed half-way: the next one renders everything.
     dirty: bool,
+    /// Search outputs an update left for [`Preview::render_due_search`]: rebuilding a language's
+    /// index takes most of a second on a site of 10,000 pages per language, and the changed page
+    /// should not wait for it.
+    search_due: Vec<Output>,
 }
 
 /// What a set of changed files is, by the source layout.
@@ -191,6 +195,7 @@ impl Preview {
             outputs,
             views,
             dirty: false,
+            search_due: Vec::new(),
         })
     }
 
@@ -207,7 +212,9 @@ impl Preview {
     }
 
     /// Applies changed files (created, modified or deleted; paths relative to the root or absolute
-    /// below it). On error the previous outputs stay and keep being served.
+    /// below it), pages first: the search index they touch is left due, for
+    /// [`Preview::render_due_search`] (or [`Preview::apply_all`]). On error the previous outputs
+    /// stay and keep being served.
     pub fn apply(&mut self, changed: &[PathBuf]) -> Result<ChangeSummary, Diagnostics> {
         let root = self.root().to_path_buf();
         let relative: Vec<PathBuf> = changed
@@ -227,9 +234,17 @@ impl Preview {
         let renderer =
             Renderer::with_views(&self.project.site, &self.project.theme, self.views.clone());
         let all = self.project.outputs();
-        let set = affected(&self.project.site, &all, &change, |o, t| {
-            renderer.uses_template(o, t)
-        });
+        let (search, set): (Vec<Output>, Vec<Output>) =
+            affected(&self.project.site, &all, &change, |o, t| {
+                renderer.uses_template(o, t)
+            })
+            .into_iter()
+            .partition(Output::needs_search_index);
+        for output in search {
+            if !self.search_due.contains(&output) {
+                self.search_due.push(output);
+            }
+        }
         let sink = Memory::default();
         let diags = renderer.render_set(&set, &self.project.stored_bodies(), &sink);
         timing("apply: render");
@@ -259,6 +274,51 @@ impl Preview {
         summary.css_only = sources.css_only && !summary.changed.is_empty();
         summary.rendered_pages = set.iter().filter(|o| o.is_page()).count();
         Ok(summary)
+    }
+
+    /// [`Preview::apply`] and the search index it leaves due, in one step.
+    pub fn apply_all(&mut self, changed: &[PathBuf]) -> Result<ChangeSummary, Diagnostics> {
+        let mut summary = self.apply(changed)?;
+        if self.search_is_due() {
+            let search = self.render_due_search()?;
+            let more = self.install_search(search);
+            summary.changed.extend(more.changed);
+        }
+        Ok(summary)
+    }
+
+    /// Whether an update left search outputs to render.
+    pub fn search_is_due(&self) -> bool {
+        !self.search_due.is_empty()
+    }
+
+    /// Renders the search outputs left due. It only reads, so the preview can go on serving
+    /// (under a read lock) while a large index is rebuilt; [`Preview::install_search`] then
+    /// puts the files in place.
+    pub fn render_due_search(&self) -> Result<Outputs, Diagnostics> {
+        let renderer =
+            Renderer::with_views(&self.project.site, &self.project.theme, self.views.clone());
+        // A later update may have changed how many files an index has.
+        let current: HashSet<Output> = self.project.outputs().into_iter().collect();
+        let due: Vec<Output> = self
+            .search_due
+            .iter()
+            .filter(|o| current.contains(o))
+            .cloned()
+            .collect();
+        let sink = Memory::default();
+        let diags = renderer.render_set(&due, &self.project.stored_bodies(), &sink);
+        timing("apply: search index");
+        if diags.has_errors() {
+            return Err(diags.sorted());
+        }
+        Ok(sink.into_outputs())
+    }
+
+    /// Puts search outputs from [`Preview::render_due_search`] in place; nothing is due after.
+    pub fn install_search(&mut self, search: Outputs) -> ChangeSummary {
+        self.search_due.clear();
+        self.merge(search)
     }
 
     /// Loads the whole project again, as a first build does, and says which outputs differ.

@@ -279,7 +279,7 @@ fn options(f: &Fixture) -> BuildOptions {
 fn step(f: &Fixture, preview: &mut Preview, changed: &[&str]) -> optout::rebuild::ChangeSummary {
     let paths: Vec<PathBuf> = changed.iter().map(PathBuf::from).collect();
     let summary = preview
-        .apply(&paths)
+        .apply_all(&paths)
         .unwrap_or_else(|e| panic!("apply {changed:?} failed:\n{e}"));
     let fresh = Project::load(options(f)).unwrap().render_all().unwrap();
     assert_eq!(
@@ -337,7 +337,7 @@ fn the_preview_picks_up_added_changed_and_removed_assets() {
     // Removed while a page shows it: an error, and the last good site stays.
     f.remove("content/guides/formular.png");
     let err = preview
-        .apply(&[PathBuf::from("content/guides/formular.png")])
+        .apply_all(&[PathBuf::from("content/guides/formular.png")])
         .unwrap_err();
     assert!(err.to_string().contains("which does not exist"), "{err}");
     f.write_bytes("content/guides/formular.png", &png(40, 10));

@@ -362,7 +362,7 @@ fn preview_rechecks_links_when_static_files_come_and_go() {
     let mut preview = Preview::new(options).unwrap();
     f.remove("static/vorlage.pdf");
     let err = preview
-        .apply(&["static/vorlage.pdf".into()])
+        .apply_all(&["static/vorlage.pdf".into()])
         .expect_err("a link to a removed file is an error");
     assert!(
         err.to_string()
@@ -370,7 +370,7 @@ fn preview_rechecks_links_when_static_files_come_and_go() {
         "{err}"
     );
     f.write("static/vorlage.pdf", "%PDF-1.4\n");
-    preview.apply(&["static/vorlage.pdf".into()]).unwrap();
+    preview.apply_all(&["static/vorlage.pdf".into()]).unwrap();
     assert!(preview.outputs.files.contains_key("vorlage.pdf"));
 }
 

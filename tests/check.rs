@@ -359,12 +359,12 @@ fn the_preview_updates_the_notice_when_the_original_changes() {
     assert!(!html(&preview).contains("outdated-notice"));
     // A body edit of the original: the translation's page is re-rendered with the notice.
     edit(&f, DE, "Siehe [Instagram]", "Lesen Sie auch [Instagram]");
-    let summary = preview.apply(&[PathBuf::from(DE)]).unwrap();
+    let summary = preview.apply_all(&[PathBuf::from(DE)]).unwrap();
     assert!(summary.changed.contains(&page.to_string()), "{summary:?}");
     assert!(html(&preview).contains("German original</a> has changed since it was translated."));
     // Reverted: the notice goes.
     edit(&f, DE, "Lesen Sie auch [Instagram]", "Siehe [Instagram]");
-    preview.apply(&[PathBuf::from(DE)]).unwrap();
+    preview.apply_all(&[PathBuf::from(DE)]).unwrap();
     assert!(!html(&preview).contains("outdated-notice"));
 }
 

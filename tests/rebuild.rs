@@ -19,7 +19,7 @@ fn options(f: &Fixture) -> BuildOptions {
 fn step(f: &Fixture, preview: &mut Preview, changed: &[&str]) -> optout::rebuild::ChangeSummary {
     let paths: Vec<PathBuf> = changed.iter().map(PathBuf::from).collect();
     let summary = preview
-        .apply(&paths)
+        .apply_all(&paths)
         .unwrap_or_else(|e| panic!("apply {changed:?} failed:\n{e}"));
     let fresh = Project::load(options(f)).unwrap().render_all().unwrap();
     let ours: Vec<&String> = preview.outputs.files.keys().collect();
@@ -222,7 +222,7 @@ fn an_error_keeps_the_last_good_site_and_a_fix_recovers() {
         "---\ntitle: [kaputt\n---\n",
     );
     let err = preview
-        .apply(&[PathBuf::from("content/guides/facebook.de.md")])
+        .apply_all(&[PathBuf::from("content/guides/facebook.de.md")])
         .unwrap_err();
     assert!(
         err.to_string().contains("content/guides/facebook.de.md:2"),
@@ -236,7 +236,7 @@ fn an_error_keeps_the_last_good_site_and_a_fix_recovers() {
     );
     assert!(
         preview
-            .apply(&[PathBuf::from("content/guides/facebook.de.md")])
+            .apply_all(&[PathBuf::from("content/guides/facebook.de.md")])
             .is_err()
     );
     f.write(
@@ -492,7 +492,7 @@ fn updates_load_like_build_drafts_orphans_and_warnings() {
     // A metadata file without a page is an error, as in `build`.
     f.write("content/guides/tiktok.yaml", "platform: tiktok\n");
     let err = preview
-        .apply(&[PathBuf::from("content/guides/tiktok.yaml")])
+        .apply_all(&[PathBuf::from("content/guides/tiktok.yaml")])
         .unwrap_err();
     assert!(
         err.to_string()

@@ -246,7 +246,7 @@ fn an_alias_at_the_search_page_is_an_error() {
 }
 
 #[test]
-fn the_preview_updates_the_index_when_a_page_changes() {
+fn the_preview_updates_the_index_when_a_page_changes_after_the_page() {
     use optout::build::{BuildOptions, Project};
     use optout::rebuild::Preview;
     let f = fixture();
@@ -258,9 +258,24 @@ fn the_preview_updates_the_index_when_a_page_changes() {
     let page = "content/guides/loeschung.de.md";
     let text = std::fs::read_to_string(f.root().join(page)).unwrap();
     f.write(page, &text.replace("Vorab.", "Vorab ein Zauberwort."));
-    let summary = preview.apply(&[PathBuf::from(page)]).unwrap();
-    // The page and the German index, not the English one.
-    assert!(summary.rendered_pages <= 2, "{summary:?}");
+    let index_before = preview.outputs.files["search/de/meta.json"].clone();
+    // First the page, which is served at once; the index is left due, not rebuilt yet.
+    let pages = preview.apply(&[PathBuf::from(page)]).unwrap();
+    assert!(pages.rendered_pages <= 2, "{pages:?}");
+    assert!(
+        pages.changed.iter().any(|p| p.ends_with("index.html")),
+        "{pages:?}"
+    );
+    assert!(
+        !pages.changed.iter().any(|p| p.starts_with("search/")),
+        "{pages:?}"
+    );
+    assert!(preview.search_is_due());
+    assert!(preview.outputs.files["search/de/meta.json"] == index_before);
+    // Then the German index, not the English one.
+    let search = preview.render_due_search().unwrap();
+    let summary = preview.install_search(search);
+    assert!(!preview.search_is_due());
     assert!(
         summary.changed.iter().any(|p| p.starts_with("search/de/s")),
         "{summary:?}"

@@ -173,6 +173,11 @@ impl ServerHandle {
         self.shared.generation()
     }
 
+    /// Whether a search index is still to be rebuilt after the last update; tests wait on it.
+    pub fn search_is_due(&self) -> bool {
+        self.shared.search_is_due()
+    }
+
     /// Blocks until the server stops (the CLI: until Ctrl+C ends the process).
     pub fn wait(mut self) {
         if let (Some(rt), Some(server)) = (&self.runtime, self.server.take()) {

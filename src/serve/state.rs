@@ -94,6 +94,12 @@ impl Shared {
         self.site.blocking_read().generation
     }
 
+    /// Whether a search index is still to be rebuilt after the last update.
+    pub fn search_is_due(&self) -> bool {
+        let st = self.site.blocking_read();
+        st.preview.as_ref().is_some_and(Preview::search_is_due)
+    }
+
     /// Sends to every connected browser; nobody listening is fine.
     fn send(&self, event: LiveEvent) {
         let _ = self.events.send(Arc::new(event));
@@ -251,6 +257,47 @@ impl Rebuilder {
                 );
                 self.shared.send(LiveEvent::error(&diags));
                 st.errors = diags;
+            }
+        }
+    }
+
+    /// Whether an update left a search index to rebuild.
+    pub fn search_is_due(&self) -> bool {
+        self.shared.search_is_due()
+    }
+
+    /// Rebuilds the search index updates left due, once the pages are served and the browsers
+    /// told (the watcher calls it when no change followed for a moment): under a read lock, so
+    /// pages keep being served meanwhile (most of a second on a site of 10,000 pages per
+    /// language), then swapped in under a short write lock. No page reloads for it: the search
+    /// client asks for the index afresh on every first query.
+    pub fn update_search(&mut self) {
+        let shared = self.shared.clone();
+        let rendered = {
+            let st = shared.site.blocking_read();
+            match &st.preview {
+                Some(p) if p.search_is_due() => {
+                    catch_unwind(AssertUnwindSafe(|| p.render_due_search()))
+                }
+                _ => return,
+            }
+        };
+        match rendered {
+            Ok(Ok(search)) => {
+                let mut st = shared.site.blocking_write();
+                if let Some(p) = st.preview.as_mut() {
+                    p.install_search(search);
+                }
+            }
+            Ok(Err(diags)) => self
+                .terminal
+                .errors(&diags, "the search index stays as it was"),
+            Err(panic) => {
+                self.needs_fresh = true;
+                self.terminal.errors(
+                    &panic_diagnostic(panic, &self.pending).into(),
+                    "the next change builds the whole site",
+                );
             }
         }
     }

@@ -78,6 +78,10 @@ impl WatchThread {
     }
 }
 
+/// How long the files must stay untouched after an update before the search index it left due
+/// is rebuilt.
+const SEARCH_AFTER: Duration = Duration::from_millis(100);
+
 fn run(
     mut watcher: notify::RecommendedWatcher,
     rx: mpsc::Receiver<Msg>,
@@ -88,9 +92,26 @@ fn run(
 ) {
     loop {
         let mut batch = Batch::default();
-        match rx.recv() {
-            Ok(Msg::Fs(ev)) => batch.add(ev),
-            Ok(Msg::Stop) | Err(_) => return,
+        // The search index waits until saves pause: a page saved right after another is
+        // served without waiting for the index of the one before.
+        let next = if rebuilder.search_is_due() {
+            match rx.recv_timeout(SEARCH_AFTER) {
+                Ok(msg) => msg,
+                Err(RecvTimeoutError::Timeout) => {
+                    rebuilder.update_search();
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        } else {
+            match rx.recv() {
+                Ok(msg) => msg,
+                Err(_) => return,
+            }
+        };
+        match next {
+            Msg::Fs(ev) => batch.add(ev),
+            Msg::Stop => return,
         }
         let first = Instant::now();
         loop {
