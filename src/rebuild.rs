@@ -315,6 +315,12 @@ impl Preview {
         Ok(sink.into_outputs())
     }
 
+    /// Gives up the search outputs left due (they failed to render): the served index stays as
+    /// it was until the next update makes them due again.
+    pub fn forget_due_search(&mut self) {
+        self.search_due.clear();
+    }
+
     /// Puts search outputs from [`Preview::render_due_search`] in place; nothing is due after.
     pub fn install_search(&mut self, search: Outputs) -> ChangeSummary {
         self.search_due.clear();

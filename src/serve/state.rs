@@ -289,16 +289,28 @@ impl Rebuilder {
                     p.install_search(search);
                 }
             }
-            Ok(Err(diags)) => self
-                .terminal
-                .errors(&diags, "the search index stays as it was"),
+            Ok(Err(diags)) => {
+                self.forget_due_search();
+                self.terminal
+                    .errors(&diags, "the search index stays as it was");
+            }
             Err(panic) => {
+                self.forget_due_search();
                 self.needs_fresh = true;
                 self.terminal.errors(
                     &panic_diagnostic(panic, &self.pending).into(),
                     "the next change builds the whole site",
                 );
             }
+        }
+    }
+
+    /// Once a rebuild of the index failed, it is not retried until the next update: the watcher
+    /// would otherwise try again every time saves pause.
+    fn forget_due_search(&self) {
+        let mut st = self.shared.site.blocking_write();
+        if let Some(p) = st.preview.as_mut() {
+            p.forget_due_search();
         }
     }
 
